@@ -1,0 +1,44 @@
+namespace SseCodec.Cli;
+
+/// <summary>The <c>sse</c> tool's entry point, with its streams passed in so tests can drive it.</summary>
+internal static class SseCommand
+{
+    public const int ExitOk = 0;
+    public const int ExitUsage = 1;
+    public const int ExitDataError = 2;
+
+    private const string Usage = """
+        sse: the SseCodec command-line tool for text/event-stream.
+
+        Usage:
+          sse parse [FILE|-] [--segment-size N] [--comments] [--max-line-length N] [--max-event-size N]
+              Parse an event stream (stdin by default) and print one JSON object per line:
+              {"type":T,"data":D,"id":I} per event, {"retry":N} per valid retry field,
+              {"comment":C} per comment with --comments.
+
+        Exit codes: 0 at the end of input, 1 for a usage error, 2 when the stream breaks a limit.
+        """;
+
+    public static async Task<int> RunAsync(string[] args, Stream stdin, Stream stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            await stderr.WriteAsync(Usage);
+            return args.Length == 0 ? ExitUsage : ExitOk;
+        }
+
+        try
+        {
+            return args[0] switch
+            {
+                "parse" => await ParseCommand.RunAsync(args.AsMemory(1), stdin, stdout, stderr, cancellationToken),
+                _ => throw new UsageException($"unknown command '{args[0]}'"),
+            };
+        }
+        catch (UsageException e)
+        {
+            await stderr.WriteLineAsync($"sse: {e.Message}. Run 'sse --help' for usage.");
+            return ExitUsage;
+        }
+    }
+}

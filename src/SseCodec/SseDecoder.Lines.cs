@@ -1,0 +1,551 @@
+using System.Runtime.CompilerServices;
+
+namespace SseCodec;
+
+// The spec algorithm: line splitting ("Parsing an event stream", WHATWG HTML §9.2.5) and
+// field processing and dispatch ("Interpreting an event stream", §9.2.6), over one chunk at a time.
+public sealed partial class SseDecoder
+{
+    private const byte Cr = (byte)'\r';
+    private const byte Lf = (byte)'\n';
+    private const byte Colon = (byte)':';
+    private const byte Space = (byte)' ';
+    private const int BomResolved = 3;
+
+    // The largest reconnection time a TimeSpan can hold, in milliseconds; a larger retry value is ignored.
+    private const long MaxRetryMilliseconds = long.MaxValue / TimeSpan.TicksPerMillisecond;
+
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
+    // Position and line-ending state.
+    private long _streamOffset;
+    private int _bomState;
+    private bool _skipLeadingLf;
+
+    // A line still waiting for its end.
+    private byte[] _lineBuffer = [];
+    private int _lineLength;
+    private long _lineStartOffset;
+
+    // The data buffer holds the data lines joined by LF; the LF the spec appends after the last line is implied,
+    // which is the same as removing it at dispatch. While the event has a single data line that lies in the current
+    // input chunk, the line stays there (_dataRefStart >= 0) and is copied only if the chunk ends before the event does.
+    private byte[] _dataBuffer = [];
+    private int _dataStart;
+    private int _dataLength;
+    private bool _hasData;
+    private int _dataRefStart = -1;
+
+    // The event type buffer, and the type of the event last dispatched.
+    private byte[] _eventTypeBuffer = [];
+    private int _eventTypeLength;
+    private byte[] _dispatchedType = [];
+    private int _dispatchedTypeLength;
+    private bool _dispatchedIsMessage = true;
+    private string? _dispatchedTypeString;
+
+    // The last event ID buffer, and the event source's last event ID string.
+    private byte[] _idBuffer = [];
+    private int _idLength;
+    private bool _idChanged;
+    private byte[] _lastEventId = [];
+    private int _lastEventIdLength;
+    private string? _lastEventIdString = string.Empty;
+
+    private TimeSpan? _reconnectionTime;
+
+    /// <summary>
+    /// Parses lines from <paramref name="chunk"/> until one produces a wanted item or the chunk runs out.
+    /// Every byte up to <paramref name="consumed"/> has been processed or kept; nothing is re-read.
+    /// <paramref name="isStable"/>: the chunk is memory that stays valid until the next read, so items may point into it.
+    /// </summary>
+    private SseItemKind ParseChunk(ReadOnlySpan<byte> chunk, bool isStable, out int consumed)
+    {
+        int pos = 0;
+
+        // Spec: lines end with "a single U+000D CARRIAGE RETURN (CR) character not followed by a U+000A LINE FEED (LF)
+        // character". The line before a CR that ended the last chunk has been processed already; an LF that starts
+        // this chunk completes that CRLF and is not a line of its own.
+        if (_skipLeadingLf && !chunk.IsEmpty)
+        {
+            _skipLeadingLf = false;
+            if (chunk[0] == Lf)
+            {
+                pos = 1;
+            }
+        }
+
+        if (_bomState != BomResolved)
+        {
+            pos = SkipByteOrderMark(chunk, pos);
+        }
+
+        while (pos < chunk.Length)
+        {
+            ReadOnlySpan<byte> rest = chunk.Slice(pos);
+
+            // Look no further than the line may reach, so a line over the limit is rejected without scanning on.
+            int budget = _maxLineLength - _lineLength;
+            int eol = rest.Length > budget
+                ? rest.Slice(0, budget + 1).IndexOfAny(Cr, Lf)
+                : rest.IndexOfAny(Cr, Lf);
+
+            if (eol < 0)
+            {
+                if (rest.Length > budget)
+                {
+                    FailLineTooLong(_lineLength == 0 ? _streamOffset + pos : _lineStartOffset);
+                }
+
+                AppendToLine(rest, _streamOffset + pos);
+                pos = chunk.Length;
+                break;
+            }
+
+            ReadOnlySpan<byte> line;
+            int lineOffsetInChunk;
+            long lineStartOffset;
+            if (_lineLength == 0)
+            {
+                line = rest.Slice(0, eol);
+                lineOffsetInChunk = pos;
+                lineStartOffset = _streamOffset + pos;
+            }
+            else
+            {
+                AppendToLine(rest.Slice(0, eol), _streamOffset + pos);
+                line = _lineBuffer.AsSpan(0, _lineLength);
+                lineOffsetInChunk = -1;
+                lineStartOffset = _lineStartOffset;
+            }
+
+            // Spec: "...with a U+000D CARRIAGE RETURN U+000A LINE FEED (CRLF) character pair, a single U+000A LINE FEED (LF)
+            // character not preceded by a U+000D CARRIAGE RETURN (CR) character, and a single U+000D CARRIAGE RETURN (CR)
+            // character not followed by a U+000A LINE FEED (LF) character being the ways in which a line can end."
+            pos += eol + 1;
+            if (rest[eol] == Cr)
+            {
+                if (pos < chunk.Length)
+                {
+                    if (chunk[pos] == Lf)
+                    {
+                        pos++;
+                    }
+                }
+                else
+                {
+                    // Whether an LF follows is for the next chunk to tell; the line has ended either way.
+                    _skipLeadingLf = true;
+                }
+            }
+
+            _lineLength = 0;
+            SseItemKind kind = ProcessLine(chunk, line, lineOffsetInChunk, lineStartOffset, isStable);
+            if (kind != SseItemKind.None)
+            {
+                if (kind != SseItemKind.Event)
+                {
+                    KeepDataReference(chunk);
+                }
+
+                _streamOffset += pos;
+                consumed = pos;
+                return kind;
+            }
+        }
+
+        KeepDataReference(chunk);
+        _streamOffset += pos;
+        consumed = pos;
+        return SseItemKind.None;
+    }
+
+    /// <summary>Processes one complete line (without its ending) and returns the item it produced, if it was wanted.</summary>
+    private SseItemKind ProcessLine(ReadOnlySpan<byte> chunk, ReadOnlySpan<byte> line, int lineOffsetInChunk, long lineStartOffset, bool isStable)
+    {
+        // Spec: "If the line is empty (a blank line): Dispatch the event, as defined below."
+        if (line.IsEmpty)
+        {
+            return DispatchEvent();
+        }
+
+        // Spec: "If the line starts with a U+003A COLON character (:): Ignore the line."
+        if (line[0] == Colon)
+        {
+            return (_wanted & (1 << (int)SseItemKind.Comment)) != 0
+                ? SetComment(line, lineOffsetInChunk, isStable)
+                : SseItemKind.None;
+        }
+
+        ReadOnlySpan<byte> name;
+        int valueStart;
+        int colon = line.IndexOf(Colon);
+        if (colon >= 0)
+        {
+            // Spec: "Collect the characters on the line before the first U+003A COLON character (:), and let field be that
+            // string. Collect the characters on the line after the first U+003A COLON character (:), and let value be that
+            // string. If value starts with a U+0020 SPACE character, remove it from value."
+            name = line.Slice(0, colon);
+            valueStart = colon + 1;
+            if ((uint)valueStart < (uint)line.Length && line[valueStart] == Space)
+            {
+                valueStart++;
+            }
+        }
+        else
+        {
+            // Spec: "Process the field using the steps described below, using the whole line as the field name,
+            // and the empty string as the field value."
+            name = line;
+            valueStart = line.Length;
+        }
+
+        ReadOnlySpan<byte> value = line.Slice(valueStart);
+
+        // Field names are compared as exact bytes: the spec's comparisons are case-sensitive.
+        switch (name.Length)
+        {
+            case 4 when name.SequenceEqual("data"u8):
+                AppendData(chunk, value, lineOffsetInChunk < 0 ? -1 : lineOffsetInChunk + valueStart, valueStart, lineStartOffset, isStable);
+                return SseItemKind.None;
+
+            case 5 when name.SequenceEqual("event"u8):
+                // Spec: "If the field name is "event": Set the event type buffer to field value."
+                CopyInto(ref _eventTypeBuffer, ref _eventTypeLength, value);
+                return SseItemKind.None;
+
+            case 2 when name.SequenceEqual("id"u8):
+                // Spec: "If the field value does not contain U+0000 NULL, then set the last event ID buffer to the field
+                // value. Otherwise, ignore the field."
+                if (!value.Contains((byte)0))
+                {
+                    CopyInto(ref _idBuffer, ref _idLength, value);
+                    _idChanged = true;
+                }
+
+                return SseItemKind.None;
+
+            case 5 when name.SequenceEqual("retry"u8):
+                return SetReconnectionTime(value);
+
+            default:
+                // Spec: "Otherwise: The field is ignored."
+                return SseItemKind.None;
+        }
+    }
+
+    /// <summary>
+    /// Spec: "If the field name is "data": Append the field value to the data buffer, then append a single
+    /// U+000A LINE FEED (LF) character to the data buffer."
+    /// </summary>
+    private void AppendData(ReadOnlySpan<byte> chunk, ReadOnlySpan<byte> value, int valueOffsetInChunk, int valueStartInLine, long lineStartOffset, bool isStable)
+    {
+        int separator = _hasData ? 1 : 0;
+        if ((long)_dataLength + separator + value.Length > _maxEventSize)
+        {
+            FailEventTooLarge(lineStartOffset + valueStartInLine + Math.Max(0, _maxEventSize - _dataLength - separator));
+        }
+
+        if (!_hasData)
+        {
+            _hasData = true;
+            _dataLength = value.Length;
+            if (valueOffsetInChunk >= 0 && isStable)
+            {
+                // A single line inside the chunk: leave it there.
+                _dataRefStart = valueOffsetInChunk;
+                return;
+            }
+
+            if (valueOffsetInChunk < 0)
+            {
+                // The line was assembled in the line buffer: that buffer becomes the data buffer, no copy.
+                (_lineBuffer, _dataBuffer) = (_dataBuffer, _lineBuffer);
+                _dataStart = valueStartInLine;
+                return;
+            }
+
+            _dataStart = 0;
+            _dataLength = 0;
+            EnsureDataCapacity(value.Length);
+            value.CopyTo(_dataBuffer);
+            _dataLength = value.Length;
+            return;
+        }
+
+        KeepDataReference(chunk);
+        EnsureDataCapacity(1 + value.Length);
+        Span<byte> destination = _dataBuffer.AsSpan(_dataStart + _dataLength);
+        destination[0] = Lf;
+        value.CopyTo(destination.Slice(1));
+        _dataLength += 1 + value.Length;
+    }
+
+    /// <summary>
+    /// Spec: "If the field name is "retry": If the field value consists of only ASCII digits, then interpret the field
+    /// value as an integer in base ten, and set the event stream's reconnection time to that integer. Otherwise, ignore the field."
+    /// </summary>
+    /// <remarks>An empty value is ignored (there is no integer to interpret), and so is one too large for a <see cref="TimeSpan"/>.</remarks>
+    private SseItemKind SetReconnectionTime(ReadOnlySpan<byte> value)
+    {
+        if (value.IsEmpty)
+        {
+            return SseItemKind.None;
+        }
+
+        long milliseconds = 0;
+        foreach (byte b in value)
+        {
+            uint digit = (uint)(b - '0');
+            if (digit > 9 || milliseconds > (MaxRetryMilliseconds - digit) / 10)
+            {
+                return SseItemKind.None;
+            }
+
+            milliseconds = (milliseconds * 10) + digit;
+        }
+
+        _reconnectionTime = TimeSpan.FromMilliseconds(milliseconds);
+        return (_wanted & (1 << (int)SseItemKind.ReconnectionTime)) != 0 ? SseItemKind.ReconnectionTime : SseItemKind.None;
+    }
+
+    /// <summary>Makes a wanted comment the current item: its text after the colon, one leading space removed.</summary>
+    private SseItemKind SetComment(ReadOnlySpan<byte> line, int lineOffsetInChunk, bool isStable)
+    {
+        int start = line.Length > 1 && line[1] == Space ? 2 : 1;
+        int length = line.Length - start;
+        if (lineOffsetInChunk < 0)
+        {
+            // The line is in the line buffer, which is not touched again until the next read.
+            _currentBytes = _lineBuffer.AsMemory(start, length);
+        }
+        else if (isStable)
+        {
+            _itemRefStart = lineOffsetInChunk + start;
+            _itemRefLength = length;
+        }
+        else
+        {
+            // The caller's span may be gone by the time the comment is read: keep a copy in the (free) line buffer.
+            EnsureCapacity(ref _lineBuffer, length, length, _maxLineLength);
+            line.Slice(start).CopyTo(_lineBuffer);
+            _currentBytes = _lineBuffer.AsMemory(0, length);
+        }
+
+        return SseItemKind.Comment;
+    }
+
+    /// <summary>"Dispatch the event" (WHATWG HTML §9.2.6).</summary>
+    private SseItemKind DispatchEvent()
+    {
+        // Spec: "Set the last event ID string of the event source to the value of the last event ID buffer. The buffer
+        // does not get reset, so the last event ID string of the event source remains set to this value until the next
+        // time it is set by the server."
+        if (_idChanged)
+        {
+            CommitLastEventId();
+        }
+
+        // Spec: "If the data buffer is an empty string, set the data buffer and the event type buffer to the empty string
+        // and return." (An empty data line makes the buffer "\n", not empty: _hasData tells the two apart.)
+        if (!_hasData)
+        {
+            _eventTypeLength = 0;
+            return SseItemKind.None;
+        }
+
+        // Spec: "If the data buffer's last character is a U+000A LINE FEED (LF) character, then remove the last character
+        // from the data buffer." The buffer never stores that final LF, so there is nothing to remove.
+        if (_dataRefStart >= 0)
+        {
+            _itemRefStart = _dataRefStart;
+            _itemRefLength = _dataLength;
+            _dataRefStart = -1;
+        }
+        else
+        {
+            _currentBytes = _dataBuffer.AsMemory(_dataStart, _dataLength);
+        }
+
+        // Spec: "Initialize event's type attribute to "message" ... If the event type buffer has a value other than the
+        // empty string, change the type of the newly created event to equal the value of the event type buffer."
+        if (_eventTypeLength == 0)
+        {
+            _dispatchedIsMessage = true;
+        }
+        else
+        {
+            _dispatchedIsMessage = false;
+            ReadOnlySpan<byte> type = _eventTypeBuffer.AsSpan(0, _eventTypeLength);
+            if (!type.SequenceEqual(_dispatchedType.AsSpan(0, _dispatchedTypeLength)))
+            {
+                CopyInto(ref _dispatchedType, ref _dispatchedTypeLength, type);
+                _dispatchedTypeString = null;
+            }
+        }
+
+        // Spec: "Set the data buffer and the event type buffer to the empty string."
+        _hasData = false;
+        _dataLength = 0;
+        _dataStart = 0;
+        _eventTypeLength = 0;
+        return SseItemKind.Event;
+    }
+
+    private void CommitLastEventId()
+    {
+        _idChanged = false;
+        ReadOnlySpan<byte> id = _idBuffer.AsSpan(0, _idLength);
+        if (!id.SequenceEqual(_lastEventId.AsSpan(0, _lastEventIdLength)))
+        {
+            CopyInto(ref _lastEventId, ref _lastEventIdLength, id);
+            _lastEventIdString = null;
+        }
+    }
+
+    private void DiscardPendingEvent()
+    {
+        _lineLength = 0;
+        _hasData = false;
+        _dataLength = 0;
+        _dataStart = 0;
+        _dataRefStart = -1;
+        _eventTypeLength = 0;
+
+        // The pending ID is not committed: the last event ID buffer goes back to the last event ID string.
+        CopyInto(ref _idBuffer, ref _idLength, _lastEventId.AsSpan(0, _lastEventIdLength));
+        _idChanged = false;
+    }
+
+    /// <summary>
+    /// Spec: "One leading U+FEFF BYTE ORDER MARK character must be ignored if any are present." Only at the very start of
+    /// the stream; its three bytes may arrive in separate chunks. Bytes that turn out not to be a BOM start the first line.
+    /// </summary>
+    private int SkipByteOrderMark(ReadOnlySpan<byte> chunk, int pos)
+    {
+        while (pos < chunk.Length)
+        {
+            if (chunk[pos] != Utf8Bom[_bomState])
+            {
+                int held = _bomState;
+                _bomState = BomResolved;
+                if (held > 0)
+                {
+                    AppendToLine(Utf8Bom.Slice(0, held), 0);
+                }
+
+                return pos;
+            }
+
+            pos++;
+            if (++_bomState == BomResolved)
+            {
+                return pos;
+            }
+        }
+
+        return pos;
+    }
+
+    /// <summary>Moves a single data line that still points into the chunk into the data buffer, before the chunk goes away.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void KeepDataReference(ReadOnlySpan<byte> chunk)
+    {
+        if (_dataRefStart >= 0)
+        {
+            CopyDataReference(chunk);
+        }
+    }
+
+    private void CopyDataReference(ReadOnlySpan<byte> chunk)
+    {
+        ReadOnlySpan<byte> line = chunk.Slice(_dataRefStart, _dataLength);
+        _dataRefStart = -1;
+        _dataStart = 0;
+        EnsureCapacity(ref _dataBuffer, line.Length, 0, _maxEventSize);
+        line.CopyTo(_dataBuffer);
+    }
+
+    /// <summary>Appends bytes of a line whose end has not arrived yet; the limit is checked before the buffer grows.</summary>
+    private void AppendToLine(ReadOnlySpan<byte> bytes, long offsetOfBytes)
+    {
+        if (_lineLength == 0)
+        {
+            _lineStartOffset = offsetOfBytes;
+        }
+
+        int length = _lineLength + bytes.Length;
+        if (length > _maxLineLength)
+        {
+            FailLineTooLong(_lineStartOffset);
+        }
+
+        EnsureCapacity(ref _lineBuffer, length, _lineLength, _maxLineLength);
+        bytes.CopyTo(_lineBuffer.AsSpan(_lineLength));
+        _lineLength = length;
+    }
+
+    private void EnsureDataCapacity(int extra)
+    {
+        int end = _dataStart + _dataLength + extra;
+        if (end <= _dataBuffer.Length)
+        {
+            return;
+        }
+
+        if (_dataStart > 0 && _dataLength + extra <= _dataBuffer.Length)
+        {
+            // Room at the front (the buffer was a line buffer whose field name is no longer needed): slide down.
+            _dataBuffer.AsSpan(_dataStart, _dataLength).CopyTo(_dataBuffer);
+            _dataStart = 0;
+            return;
+        }
+
+        byte[] grown = RentAtLeast(_dataLength + extra, _dataBuffer.Length, _maxEventSize);
+        _dataBuffer.AsSpan(_dataStart, _dataLength).CopyTo(grown);
+        ReturnBuffer(ref _dataBuffer);
+        _dataBuffer = grown;
+        _dataStart = 0;
+    }
+
+    private void CopyInto(ref byte[] buffer, ref int length, ReadOnlySpan<byte> value)
+    {
+        EnsureCapacity(ref buffer, value.Length, 0, _maxLineLength);
+        value.CopyTo(buffer);
+        length = value.Length;
+    }
+
+    /// <summary>Makes <paramref name="buffer"/> hold at least <paramref name="required"/> bytes, keeping its first <paramref name="keep"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void EnsureCapacity(ref byte[] buffer, int required, int keep, int limit)
+    {
+        if (required > buffer.Length)
+        {
+            Grow(ref buffer, required, keep, limit);
+        }
+    }
+
+    private void Grow(ref byte[] buffer, int required, int keep, int limit)
+    {
+        byte[] grown = RentAtLeast(required, buffer.Length, limit);
+        buffer.AsSpan(0, keep).CopyTo(grown);
+        ReturnBuffer(ref buffer);
+        buffer = grown;
+    }
+
+    /// <summary>Rents a buffer of at least <paramref name="required"/> bytes, doubling the old size but not past the limit.</summary>
+    private byte[] RentAtLeast(int required, int currentLength, int limit)
+    {
+        int size = Math.Max(required, Math.Min(Math.Max(currentLength * 2, 64), limit));
+        return _pool.Rent(size);
+    }
+
+    private void ReturnBuffer(ref byte[] buffer)
+    {
+        if (buffer.Length != 0)
+        {
+            _pool.Return(buffer);
+            buffer = [];
+        }
+    }
+}

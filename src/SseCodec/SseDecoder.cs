@@ -1,0 +1,336 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using System.Text;
+using CommunityToolkit.HighPerformance.Buffers;
+
+namespace SseCodec;
+
+/// <summary>
+/// A synchronous, resumable <c>text/event-stream</c> parser: hand it bytes in chunks of any size,
+/// as a span, as memory or as a multi-segment <see cref="ReadOnlySequence{T}"/>, and read events out.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The decoder implements "Parsing an event stream" and "Interpreting an event stream" (WHATWG HTML §9.2.5–9.2.6)
+/// byte for byte. It consumes every byte it is given up to the item it returns, keeping a partial line,
+/// a pending CR, the data, event type and last event ID buffers between calls, so callers never re-send bytes.
+/// </para>
+/// <para>
+/// When the input is memory (<see cref="ReadOnlyMemory{T}"/> or <see cref="ReadOnlySequence{T}"/>) and an event's
+/// single <c>data</c> line lies in one segment together with the blank line that dispatches it, the event's data is a
+/// slice of the input: nothing is copied. Otherwise the data is copied once into a pooled buffer.
+/// </para>
+/// <para>An instance is not thread-safe. Dispose it to return its pooled buffers.</para>
+/// </remarks>
+public sealed partial class SseDecoder : IDisposable
+{
+    private const int EventBit = 1 << (int)SseItemKind.Event;
+    private const int AllItemBits = EventBit | (1 << (int)SseItemKind.Comment) | (1 << (int)SseItemKind.ReconnectionTime);
+
+    private readonly ArrayPool<byte> _pool;
+    private readonly int _maxLineLength;
+    private readonly int _maxEventSize;
+
+    // The item produced by the last read.
+    private int _version;
+    private int _wanted;
+    private SseItemKind _currentKind;
+    private ReadOnlyMemory<byte> _currentBytes;
+    private int _itemRefStart = -1;
+    private int _itemRefLength;
+
+    private Exception? _fault;
+    private bool _disposed;
+
+    /// <summary>Creates a decoder at the start of a stream.</summary>
+    /// <param name="options">Limits and buffer pool; the defaults when <see langword="null"/>.</param>
+    public SseDecoder(SseParserOptions? options = null)
+    {
+        options ??= SseParserOptions.Default;
+        _pool = options.BufferPool ?? ArrayPool<byte>.Shared;
+        _maxLineLength = options.MaxLineLength;
+        _maxEventSize = options.MaxEventSize;
+    }
+
+    /// <summary>The number of bytes of the stream consumed so far, a byte order mark included.</summary>
+    public long BytesConsumed => _streamOffset;
+
+    /// <summary>
+    /// The event source's last event ID string as UTF-8: set at each blank line from the last event ID buffer,
+    /// kept across events and across <see cref="Reset"/>.
+    /// </summary>
+    public ReadOnlySpan<byte> LastEventIdUtf8 => _lastEventId.AsSpan(0, _lastEventIdLength);
+
+    /// <summary>
+    /// The event source's last event ID string. Allocates only when it changed since it was last read.
+    /// </summary>
+    public string LastEventId => _lastEventIdString ??= Encoding.UTF8.GetString(LastEventIdUtf8);
+
+    /// <summary>The reconnection time set by the last valid <c>retry</c> field; <see langword="null"/> until one arrives.</summary>
+    public TimeSpan? ReconnectionTime => _reconnectionTime;
+
+    /// <summary>What the last read produced.</summary>
+    public SseItemKind CurrentKind => _currentKind;
+
+    /// <summary>The event produced by the last read, valid until the next read.</summary>
+    /// <exception cref="InvalidOperationException">The last read did not produce an event.</exception>
+    public SseEvent CurrentEvent
+    {
+        get
+        {
+            if (_currentKind != SseItemKind.Event)
+            {
+                ThrowHelper.ThrowNoCurrentEvent();
+            }
+
+            return new SseEvent(this, _currentBytes, _version);
+        }
+    }
+
+    /// <summary>
+    /// The text of the comment produced by the last read (after the colon, without one leading space), valid until the next read.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The last read did not produce a comment.</exception>
+    public ReadOnlySpan<byte> CurrentComment
+    {
+        get
+        {
+            if (_currentKind != SseItemKind.Comment)
+            {
+                throw new InvalidOperationException("The last read did not produce a comment.");
+            }
+
+            return _currentBytes.Span;
+        }
+    }
+
+    internal int Version => _version;
+
+    /// <summary>Reads until the next event is dispatched or <paramref name="input"/> runs out; comments and <c>retry</c> are processed silently.</summary>
+    /// <param name="input">The next bytes of the stream. The decoder copies what it must keep, so the caller may reuse the span's memory after the call.</param>
+    /// <param name="bytesConsumed">How many bytes of <paramref name="input"/> were consumed; pass the rest in the next call.</param>
+    /// <param name="sseEvent">The dispatched event, valid until the next read.</param>
+    /// <returns><see langword="true"/> if an event was dispatched; <see langword="false"/> if all of <paramref name="input"/> was consumed without one.</returns>
+    /// <exception cref="SseLimitExceededException">The stream broke a limit in <see cref="SseParserOptions"/>.</exception>
+    public bool TryReadEvent(ReadOnlySpan<byte> input, out int bytesConsumed, out SseEvent sseEvent)
+    {
+        BeginRead(EventBit);
+        SseItemKind kind = ParseChunk(input, isStable: false, out bytesConsumed);
+        return EndReadEvent(kind, out sseEvent);
+    }
+
+    /// <summary>
+    /// Reads until the next event is dispatched or <paramref name="input"/> runs out. The event's data may be a slice of
+    /// <paramref name="input"/>, which must then stay unchanged until the next read.
+    /// </summary>
+    /// <inheritdoc cref="TryReadEvent(ReadOnlySpan{byte}, out int, out SseEvent)"/>
+    public bool TryReadEvent(ReadOnlyMemory<byte> input, out int bytesConsumed, out SseEvent sseEvent)
+    {
+        BeginRead(EventBit);
+        SseItemKind kind = ParseChunk(input.Span, isStable: true, out bytesConsumed);
+        Publish(kind, input);
+        return EndReadEvent(kind, out sseEvent);
+    }
+
+    /// <summary>
+    /// Reads until the next event is dispatched or <paramref name="input"/> runs out, and slices off what was consumed.
+    /// The event's data may lie in <paramref name="input"/>'s memory, which must then stay unchanged until the next read.
+    /// </summary>
+    /// <param name="input">The next bytes of the stream; on return, the bytes not yet consumed.</param>
+    /// <param name="sseEvent">The dispatched event, valid until the next read.</param>
+    /// <returns><see langword="true"/> if an event was dispatched; <see langword="false"/> if all of <paramref name="input"/> was consumed without one.</returns>
+    /// <exception cref="SseLimitExceededException">The stream broke a limit in <see cref="SseParserOptions"/>.</exception>
+    public bool TryReadEvent(ref ReadOnlySequence<byte> input, out SseEvent sseEvent)
+    {
+        BeginRead(EventBit);
+        SseItemKind kind = ParseSequence(ref input);
+        return EndReadEvent(kind, out sseEvent);
+    }
+
+    /// <summary>
+    /// Reads until the next item (event, comment or valid <c>retry</c>) or until <paramref name="input"/> runs out.
+    /// </summary>
+    /// <param name="input">The next bytes of the stream, copied where they must be kept.</param>
+    /// <param name="bytesConsumed">How many bytes of <paramref name="input"/> were consumed.</param>
+    /// <returns>The item's kind (see <see cref="CurrentEvent"/>, <see cref="CurrentComment"/>, <see cref="ReconnectionTime"/>), or <see cref="SseItemKind.None"/>.</returns>
+    /// <exception cref="SseLimitExceededException">The stream broke a limit in <see cref="SseParserOptions"/>.</exception>
+    public SseItemKind ReadItem(ReadOnlySpan<byte> input, out int bytesConsumed)
+    {
+        BeginRead(AllItemBits);
+        SseItemKind kind = ParseChunk(input, isStable: false, out bytesConsumed);
+        _currentKind = kind;
+        return kind;
+    }
+
+    /// <summary>
+    /// Reads until the next item (event, comment or valid <c>retry</c>) or until <paramref name="input"/> runs out,
+    /// and slices off what was consumed. Items may lie in <paramref name="input"/>'s memory until the next read.
+    /// </summary>
+    /// <param name="input">The next bytes of the stream; on return, the bytes not yet consumed.</param>
+    /// <returns>The item's kind (see <see cref="CurrentEvent"/>, <see cref="CurrentComment"/>, <see cref="ReconnectionTime"/>), or <see cref="SseItemKind.None"/>.</returns>
+    /// <exception cref="SseLimitExceededException">The stream broke a limit in <see cref="SseParserOptions"/>.</exception>
+    public SseItemKind ReadItem(ref ReadOnlySequence<byte> input)
+    {
+        BeginRead(AllItemBits);
+        SseItemKind kind = ParseSequence(ref input);
+        _currentKind = kind;
+        return kind;
+    }
+
+    /// <summary>
+    /// Ends the stream: a pending, unterminated line or event is discarded and its <c>id</c> is not committed.
+    /// A line that ended in CR was already processed when the CR arrived.
+    /// </summary>
+    public void Complete()
+    {
+        ThrowIfDisposed();
+        _version++;
+        _currentKind = SseItemKind.None;
+        _currentBytes = default;
+
+        // Spec: "Once the end of the file is reached, any pending data must be discarded. (If the file ends in the
+        // middle of an event, before the final empty line, the incomplete event is not dispatched.)"
+        DiscardPendingEvent();
+        _skipLeadingLf = false;
+    }
+
+    /// <summary>
+    /// Prepares for a new stream, as on a reconnection: pending state is discarded and a leading byte order mark is
+    /// expected again; <see cref="LastEventId"/> and <see cref="ReconnectionTime"/> are kept, as an event source keeps them.
+    /// </summary>
+    public void Reset()
+    {
+        Complete();
+        _fault = null;
+        _streamOffset = 0;
+        _bomState = 0;
+    }
+
+    /// <summary>Sets the last event ID, as a client does with the ID it resumes from before the first connection.</summary>
+    /// <param name="lastEventId">The ID, as UTF-8. It must not contain U+0000, CR or LF.</param>
+    /// <exception cref="ArgumentException"><paramref name="lastEventId"/> contains U+0000, CR or LF.</exception>
+    public void SetLastEventId(ReadOnlySpan<byte> lastEventId)
+    {
+        ThrowIfDisposed();
+        if (lastEventId.IndexOfAny((byte)0, Cr, Lf) >= 0)
+        {
+            throw new ArgumentException("A last event ID cannot contain U+0000, CR or LF.", nameof(lastEventId));
+        }
+
+        CopyInto(ref _idBuffer, ref _idLength, lastEventId);
+        CommitLastEventId();
+    }
+
+    /// <summary>Returns every pooled buffer. Events read earlier become invalid.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _version++;
+        _currentKind = SseItemKind.None;
+        _currentBytes = default;
+        ReturnBuffer(ref _lineBuffer);
+        ReturnBuffer(ref _dataBuffer);
+        ReturnBuffer(ref _eventTypeBuffer);
+        ReturnBuffer(ref _dispatchedType);
+        ReturnBuffer(ref _idBuffer);
+        ReturnBuffer(ref _lastEventId);
+        _lineLength = _dataLength = _eventTypeLength = _dispatchedTypeLength = _idLength = _lastEventIdLength = 0;
+        _hasData = false;
+        _dataRefStart = -1;
+    }
+
+    internal ReadOnlySpan<byte> DispatchedEventTypeUtf8 =>
+        _dispatchedIsMessage ? "message"u8 : _dispatchedType.AsSpan(0, _dispatchedTypeLength);
+
+    internal string DispatchedEventType
+    {
+        get
+        {
+            if (_dispatchedIsMessage)
+            {
+                return "message";
+            }
+
+            return _dispatchedTypeString ??= CreateTypeString(_dispatchedType.AsSpan(0, _dispatchedTypeLength));
+
+            static string CreateTypeString(ReadOnlySpan<byte> utf8) =>
+                utf8.SequenceEqual("message"u8) ? "message" : StringPool.Shared.GetOrAdd(utf8, Encoding.UTF8);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void BeginRead(int wanted)
+    {
+        if (_disposed | _fault is not null)
+        {
+            ThrowUnusable();
+        }
+
+        _version++;
+        _wanted = wanted;
+        _currentKind = SseItemKind.None;
+        _itemRefStart = -1;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool EndReadEvent(SseItemKind kind, out SseEvent sseEvent)
+    {
+        _currentKind = kind;
+        if (kind == SseItemKind.Event)
+        {
+            sseEvent = new SseEvent(this, _currentBytes, _version);
+            return true;
+        }
+
+        sseEvent = default;
+        return false;
+    }
+
+    /// <summary>Resolves an item that lies in the input chunk into a slice of the chunk's memory.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Publish(SseItemKind kind, ReadOnlyMemory<byte> chunk)
+    {
+        if (kind != SseItemKind.None && _itemRefStart >= 0)
+        {
+            _currentBytes = chunk.Slice(_itemRefStart, _itemRefLength);
+            _itemRefStart = -1;
+        }
+    }
+
+    private void ThrowIfDisposed()
+    {
+        if (_disposed)
+        {
+            ThrowHelper.ThrowObjectDisposed(this);
+        }
+    }
+
+    [DoesNotReturn]
+    private void ThrowUnusable()
+    {
+        ThrowIfDisposed();
+        ThrowHelper.ThrowFaulted(_fault!);
+    }
+
+    [DoesNotReturn]
+    private void FailLineTooLong(long lineStartOffset)
+    {
+        var exception = ThrowHelper.CreateLineTooLong(_maxLineLength, lineStartOffset + _maxLineLength);
+        _fault = exception;
+        throw exception;
+    }
+
+    [DoesNotReturn]
+    private void FailEventTooLarge(long byteOffset)
+    {
+        var exception = ThrowHelper.CreateEventTooLarge(_maxEventSize, byteOffset);
+        _fault = exception;
+        throw exception;
+    }
+}
