@@ -327,7 +327,7 @@ public sealed partial class SseDecoder
         else
         {
             // The caller's span may be gone by the time the comment is read: keep a copy in the (free) line buffer.
-            EnsureCapacity(ref _lineBuffer, length, length, _maxLineLength);
+            EnsureCapacity(ref _lineBuffer, length, 0, _maxLineLength);
             line.Slice(start).CopyTo(_lineBuffer);
             _currentBytes = _lineBuffer.AsMemory(0, length);
         }

@@ -178,8 +178,9 @@ public sealed class SseReader : IDisposable, IAsyncDisposable
     {
         if (_holdingBuffer)
         {
+            // Give back what was not consumed, unexamined, so whoever reads the pipe next sees it at once.
             _holdingBuffer = false;
-            _reader.AdvanceTo(_buffer.Start, _buffer.End);
+            _reader.AdvanceTo(_buffer.Start);
         }
     }
 }
