@@ -111,7 +111,10 @@ public static class Harness
         return new SseTranscript(records, decoder.LastEventId);
     }
 
-    /// <summary>Feeds each segment as memory through <c>TryReadEvent</c> until it is consumed, then ends the stream.</summary>
+    /// <summary>
+    /// Feeds each segment as memory through <c>TryReadEvent</c> until it is consumed, then ends the stream. Consumed bytes
+    /// are overwritten once the event read from them has been copied.
+    /// </summary>
     public static SseTranscript RunMemoryEvents(IReadOnlyList<byte[]> segments, SseParserOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(segments);
@@ -119,17 +122,21 @@ public static class Harness
         var records = new List<SseRecord>();
         foreach (byte[] segment in segments)
         {
-            ReadOnlyMemory<byte> rest = segment;
+            byte[] scratch = segment.ToArray();
+            int offset = 0;
             while (true)
             {
-                bool read = decoder.TryReadEvent(rest, out int consumed, out SseEvent e);
+                bool read = decoder.TryReadEvent(scratch.AsMemory(offset), out int consumed, out SseEvent e);
                 if (read)
                 {
                     records.Add(ToRecord(e));
                 }
 
-                CheckConsumed(consumed, rest.Length, read ? SseItemKind.Event : SseItemKind.None);
-                rest = rest.Slice(consumed);
+                CheckConsumed(consumed, scratch.Length - offset, read ? SseItemKind.Event : SseItemKind.None);
+                offset += consumed;
+
+                // The event (already copied) may point into the memory until the next read; consumed bytes are not needed after it.
+                scratch.AsSpan(0, offset).Fill(Poison);
                 if (!read)
                 {
                     break;
@@ -141,13 +148,18 @@ public static class Harness
         return new SseTranscript(records, decoder.LastEventId);
     }
 
-    /// <summary>Builds one sequence from all the segments and reads it with <c>ReadItem(ref sequence)</c> (or <c>TryReadEvent</c>).</summary>
+    /// <summary>
+    /// Builds one sequence from all the segments and reads it with <c>ReadItem(ref sequence)</c> (or <c>TryReadEvent</c>).
+    /// Consumed bytes are overwritten once the item read from them has been copied.
+    /// </summary>
     public static SseTranscript RunSequence(IReadOnlyList<byte[]> segments, bool eventsOnly = false, SseParserOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(segments);
         using var decoder = new SseDecoder(options);
         var records = new List<SseRecord>();
-        ReadOnlySequence<byte> sequence = Segmenter.ToSequence(segments);
+        byte[][] copies = segments.Select(s => s.ToArray()).ToArray();
+        ReadOnlySequence<byte> sequence = Segmenter.ToSequence(copies);
+        long total = sequence.Length;
         long limit = sequence.Length + 1;
         while (true)
         {
@@ -170,6 +182,8 @@ public static class Harness
                 }
             }
 
+            // The item has been copied: overwrite every consumed byte, which the decoder must no longer need.
+            PoisonPrefix(copies, total - sequence.Length);
             if (kind == SseItemKind.None)
             {
                 if (sequence.Length != 0)
@@ -262,6 +276,21 @@ public static class Harness
         }
 
         return new SseRecord.Retry(time.Ticks / TimeSpan.TicksPerMillisecond);
+    }
+
+    private static void PoisonPrefix(byte[][] segments, long count)
+    {
+        foreach (byte[] segment in segments)
+        {
+            if (count <= 0)
+            {
+                return;
+            }
+
+            int length = (int)Math.Min(count, segment.Length);
+            segment.AsSpan(0, length).Fill(Poison);
+            count -= length;
+        }
     }
 
     private static void CheckConsumed(int consumed, int available, SseItemKind kind)
