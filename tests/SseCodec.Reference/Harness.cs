@@ -27,6 +27,9 @@ public enum HarnessKind
 
     /// <summary><see cref="SseReader.ReadAsync"/> over a pipe that receives one segment at a time: events only.</summary>
     ReaderEvents,
+
+    /// <summary><see cref="SseReader.ReadItemAsync"/> over a <see cref="Stream"/> whose every read returns at most one segment.</summary>
+    StreamItems,
 }
 
 /// <summary>
@@ -52,6 +55,7 @@ public static class Harness
             HarnessKind.SequenceEvents => new(RunSequence(segments, eventsOnly: true, options)),
             HarnessKind.ReaderItems => new(RunReaderAsync(segments, eventsOnly: false, options, cancellationToken)),
             HarnessKind.ReaderEvents => new(RunReaderAsync(segments, eventsOnly: true, options, cancellationToken)),
+            HarnessKind.StreamItems => new(RunStreamReaderAsync(segments, options, cancellationToken)),
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
 
@@ -213,41 +217,45 @@ public static class Harness
         ArgumentNullException.ThrowIfNull(segments);
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1, resumeWriterThreshold: 1, minimumSegmentSize: 16, useSynchronizationContext: false));
         Task writing = WriteAllAsync(pipe.Writer, segments, cancellationToken);
-        var records = new List<SseRecord>();
-        string lastEventId;
+        SseTranscript transcript;
         await using (var reader = new SseReader(pipe.Reader, options))
         {
-            while (true)
-            {
-                SseItemKind kind;
-                if (eventsOnly)
-                {
-                    kind = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? SseItemKind.Event : SseItemKind.None;
-                }
-                else
-                {
-                    kind = await reader.ReadItemAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                if (kind == SseItemKind.None)
-                {
-                    break;
-                }
-
-                records.Add(kind switch
-                {
-                    SseItemKind.Event => ToRecord(reader.Current),
-                    SseItemKind.Comment => new SseRecord.Comment(Encoding.UTF8.GetString(reader.CurrentComment)),
-                    SseItemKind.ReconnectionTime => RetryRecord(reader.ReconnectionTime),
-                    _ => throw new InvalidOperationException($"Unknown item kind {kind}."),
-                });
-            }
-
-            lastEventId = reader.LastEventId;
+            transcript = await ReadAllAsync(reader, eventsOnly, cancellationToken).ConfigureAwait(false);
         }
 
         await writing.ConfigureAwait(false);
-        return new SseTranscript(records, lastEventId);
+        return transcript;
+    }
+
+    /// <summary>Reads items with an <see cref="SseReader"/> over a stream that hands out one segment per read.</summary>
+    public static async Task<SseTranscript> RunStreamReaderAsync(IReadOnlyList<byte[]> segments, SseParserOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(segments);
+        await using var reader = new SseReader(new SegmentedStream(segments), options);
+        return await ReadAllAsync(reader, eventsOnly: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<SseTranscript> ReadAllAsync(SseReader reader, bool eventsOnly, CancellationToken cancellationToken)
+    {
+        var records = new List<SseRecord>();
+        while (true)
+        {
+            SseItemKind kind = eventsOnly
+                ? (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? SseItemKind.Event : SseItemKind.None)
+                : await reader.ReadItemAsync(cancellationToken).ConfigureAwait(false);
+            if (kind == SseItemKind.None)
+            {
+                return new SseTranscript(records, reader.LastEventId);
+            }
+
+            records.Add(kind switch
+            {
+                SseItemKind.Event => ToRecord(reader.Current),
+                SseItemKind.Comment => new SseRecord.Comment(Encoding.UTF8.GetString(reader.CurrentComment)),
+                SseItemKind.ReconnectionTime => RetryRecord(reader.ReconnectionTime),
+                _ => throw new InvalidOperationException($"Unknown item kind {kind}."),
+            });
+        }
     }
 
     /// <summary>The record for the item a decoder's last read produced.</summary>
@@ -323,5 +331,62 @@ public static class Harness
         {
             await writer.CompleteAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>A read-only stream whose every read returns bytes of one segment only (empty segments are skipped).</summary>
+    private sealed class SegmentedStream(IReadOnlyList<byte[]> segments) : Stream
+    {
+        private int _segment;
+        private int _offset;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            while (_segment < segments.Count && _offset == segments[_segment].Length)
+            {
+                _segment++;
+                _offset = 0;
+            }
+
+            if (_segment == segments.Count || buffer.IsEmpty)
+            {
+                return 0;
+            }
+
+            int count = Math.Min(buffer.Length, segments[_segment].Length - _offset);
+            segments[_segment].AsSpan(_offset, count).CopyTo(buffer);
+            _offset += count;
+            return count;
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await Task.Yield();
+            return Read(buffer.Span);
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -4,7 +4,7 @@ namespace SseCodec.Tests.Conformance;
 
 /// <summary>
 /// Runs every case of <see cref="ConformanceTable"/> in every line-ending style it allows, through every harness,
-/// over every segmentation: whole, every split point into two, one byte per segment (the pipe reader: fewer).
+/// over every segmentation: whole, every split point into two, one byte per segment (the pipe and stream readers: fewer).
 /// </summary>
 public class ConformanceTests
 {
@@ -17,6 +17,7 @@ public class ConformanceTests
         HarnessKind.SequenceEvents,
         HarnessKind.ReaderItems,
         HarnessKind.ReaderEvents,
+        HarnessKind.StreamItems,
     ];
 
     public const string CommentBug =
@@ -136,7 +137,7 @@ public class ConformanceTests
 
     private static IEnumerable<Segmentation> Segmentations(byte[] input, HarnessKind harness)
     {
-        if (harness is HarnessKind.ReaderItems or HarnessKind.ReaderEvents)
+        if (harness is HarnessKind.ReaderItems or HarnessKind.ReaderEvents or HarnessKind.StreamItems)
         {
             // The pipe costs a thread hop per segment: whole, one byte at a time, and a few cuts.
             yield return Segmenter.Whole(input);

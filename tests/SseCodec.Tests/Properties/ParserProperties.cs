@@ -104,7 +104,7 @@ public class ParserProperties
         }));
 
     [Fact]
-    public void Pipe_reader_matches_the_model() =>
+    public void Pipe_and_stream_readers_match_the_model() =>
         Check.One(Runs(150), Prop.ForAll(StreamGenerators.StreamArb(), ArbMap.Default.ArbFor<int>(), (GeneratedEvents stream, int seed) =>
         {
             byte[] input = stream.ToBytes();
@@ -112,6 +112,7 @@ public class ParserProperties
             Segmentation random = Segmenter.Random(input, seed, maxSize: 1 + (seed & 15));
             AssertMatches(expected, HarnessKind.ReaderItems, random.Segments, random.Name);
             AssertMatches(expected, HarnessKind.ReaderEvents, random.Segments, random.Name);
+            AssertMatches(expected, HarnessKind.StreamItems, random.Segments, random.Name);
         }));
 
     [Fact(Skip = ConformanceTests.CommentBug)]
