@@ -20,23 +20,7 @@ public class ConformanceTests
         HarnessKind.StreamItems,
     ];
 
-    public const string CommentBug =
-        "parser bug: ReadItem(ReadOnlySpan<byte>) throws ArgumentOutOfRangeException on a comment with text when the line buffer " +
-        "is smaller than the text (SetComment calls EnsureCapacity(ref _lineBuffer, length, keep: length, ...)); repro: " +
-        "new SseDecoder().ReadItem(\": x\\n\"u8, out _)";
-
-    public static TheoryData<string, LineEndings, HarnessKind> ParserRows() => Rows(knownBug: false);
-
-    public static TheoryData<string, LineEndings, HarnessKind> KnownBugRows() => Rows(knownBug: true);
-
-    /// <summary>
-    /// Rows hit by a known parser bug (see <see cref="CommentBug"/>): the span item reader with a comment that has text.
-    /// They run in <see cref="Parser_conforms_despite_known_bug"/>, skipped until the bug is fixed.
-    /// </summary>
-    public static bool IsKnownBug(ConformanceCase conformanceCase, HarnessKind harness) =>
-        harness == HarnessKind.SpanItems && conformanceCase.Expected.Any(r => r is SseRecord.Comment { Text.Length: > 0 });
-
-    private static TheoryData<string, LineEndings, HarnessKind> Rows(bool knownBug)
+    public static TheoryData<string, LineEndings, HarnessKind> ParserRows()
     {
         var rows = new TheoryData<string, LineEndings, HarnessKind>();
         foreach (ConformanceCase conformanceCase in ConformanceTable.Ordered)
@@ -45,10 +29,7 @@ public class ConformanceTests
             {
                 foreach (HarnessKind harness in Harnesses)
                 {
-                    if (IsKnownBug(conformanceCase, harness) == knownBug)
-                    {
-                        rows.Add(conformanceCase.Name, endings, harness);
-                    }
+                    rows.Add(conformanceCase.Name, endings, harness);
                 }
             }
         }
@@ -69,11 +50,6 @@ public class ConformanceTests
 
         return rows;
     }
-
-    [Theory(Skip = CommentBug)]
-    [MemberData(nameof(KnownBugRows))]
-    public Task Parser_conforms_despite_known_bug(string caseName, LineEndings endings, HarnessKind harness) =>
-        Parser_conforms(caseName, endings, harness);
 
     [Theory]
     [MemberData(nameof(ParserRows))]

@@ -115,21 +115,8 @@ public class ParserProperties
             AssertMatches(expected, HarnessKind.StreamItems, random.Segments, random.Name);
         }));
 
-    [Fact(Skip = ConformanceTests.CommentBug)]
+    [Fact]
     public void Span_item_reader_matches_the_model() =>
         Check.One(Runs(1500), Prop.ForAll(StreamGenerators.StreamArb(), ArbMap.Default.ArbFor<int>(), (GeneratedEvents stream, int seed) =>
             AllHarnessesMatchModel(stream.ToBytes(), [HarnessKind.SpanItems], seed)));
-
-    [Fact]
-    public void Span_item_reader_matches_the_model_on_streams_without_comment_text() =>
-        Check.One(Runs(1000), Prop.ForAll(StreamGenerators.StreamArb(), ArbMap.Default.ArbFor<int>(), (GeneratedEvents stream, int seed) =>
-        {
-            byte[] input = stream.ToBytes();
-            if (SpecModel.Parse(input).Records.Any(r => r is SseRecord.Comment { Text.Length: > 0 }))
-            {
-                return; // hit by the known comment bug: see Span_item_reader_matches_the_model.
-            }
-
-            AllHarnessesMatchModel(input, [HarnessKind.SpanItems], seed);
-        }));
 }
