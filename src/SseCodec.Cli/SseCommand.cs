@@ -16,7 +16,14 @@ internal static class SseCommand
               {"type":T,"data":D,"id":I} per event, {"retry":N} per valid retry field,
               {"comment":C} per comment with --comments.
 
-        Exit codes: 0 at the end of input, 1 for a usage error, 2 when the stream breaks a limit.
+          sse encode [FILE|-]
+              The inverse of parse: read JSON lines (stdin by default) and write the event stream to stdout.
+              {"type":T,"data":D,"id":I,"retry":N} is an event (every field but data optional; id is written
+              only where it changes the last event ID), {"id":I} alone an id-only block, {"retry":N} alone a
+              retry line, {"comment":C} a comment. 'sse encode | sse parse' gives back parse's own output.
+
+        Exit codes: 0 at the end of input, 1 for a usage error, 2 when the stream breaks a limit
+        (parse) or a line is not valid input (encode).
         """;
 
     public static async Task<int> RunAsync(string[] args, Stream stdin, Stream stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -32,6 +39,7 @@ internal static class SseCommand
             return args[0] switch
             {
                 "parse" => await ParseCommand.RunAsync(args.AsMemory(1), stdin, stdout, stderr, cancellationToken),
+                "encode" => await EncodeCommand.RunAsync(args.AsMemory(1), stdin, stdout, stderr, cancellationToken),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
         }

@@ -26,4 +26,17 @@ internal static class ThrowHelper
     [DoesNotReturn]
     public static void ThrowObjectDisposed(object instance) =>
         throw new ObjectDisposedException(instance.GetType().FullName);
+
+    // Encoder: argument validation, thrown before anything is written.
+    [DoesNotReturn]
+    public static void ThrowEventTypeHasLineBreak(string paramName) =>
+        throw new ArgumentException("An event type cannot contain CR or LF: it would end the field and start another.", paramName);
+
+    [DoesNotReturn]
+    public static void ThrowInvalidEventId(string paramName) =>
+        throw new ArgumentException("An event ID cannot contain CR, LF or U+0000: a line break would start another field, and a client ignores an id field containing U+0000.", paramName);
+
+    [DoesNotReturn]
+    public static void ThrowNegativeRetry(string paramName, TimeSpan value) =>
+        throw new ArgumentOutOfRangeException(paramName, value, "A reconnection time cannot be negative.");
 }

@@ -1,0 +1,143 @@
+using System.IO.Pipelines;
+using System.Text;
+using System.Text.Json;
+
+namespace SseCodec.Cli;
+
+/// <summary>
+/// <c>sse encode [FILE|-]</c>: the inverse of <c>sse parse</c>. Reads JSON lines and writes the event stream.
+/// </summary>
+/// <remarks>
+/// Each input line is one object. With <c>data</c> (or <c>type</c>) it is an event with optional <c>type</c>,
+/// <c>id</c> and <c>retry</c> (whole milliseconds); with only <c>id</c> an id-only block; with only <c>retry</c> a lone
+/// retry line; with only <c>comment</c> a comment. <c>sse parse</c> prints the last event ID with every event, so an
+/// event's <c>id</c> is written only when it differs from the stream's last event ID so far: parse(encode(lines))
+/// gives back the lines that parse printed.
+/// </remarks>
+internal static class EncodeCommand
+{
+    public static async Task<int> RunAsync(ReadOnlyMemory<string> args, Stream stdin, Stream stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        string? path = null;
+        var reader = new ArgumentReader(args.Span);
+        while (reader.TryNext(out string arg))
+        {
+            if (arg == "-")
+            {
+                path = null;
+            }
+            else if (arg.StartsWith('-') || path is not null)
+            {
+                throw new UsageException($"unexpected argument '{arg}'");
+            }
+            else
+            {
+                path = arg;
+            }
+        }
+
+        Stream input;
+        try
+        {
+            input = path is null ? stdin : File.OpenRead(path);
+        }
+        catch (IOException e)
+        {
+            throw new UsageException($"cannot read '{path}': {e.Message}");
+        }
+
+        await using (input.ConfigureAwait(false))
+        {
+            using var lines = new StreamReader(input, Encoding.UTF8, detectEncodingFromByteOrderMarks: false);
+            PipeWriter output = PipeWriter.Create(stdout, new StreamPipeWriterOptions(leaveOpen: true));
+            string lastId = "";
+            int lineNumber = 0;
+            try
+            {
+                while (await lines.ReadLineAsync(cancellationToken) is { } line)
+                {
+                    lineNumber++;
+                    if (string.IsNullOrWhiteSpace(line))
+                    {
+                        continue;
+                    }
+
+                    Encode(output, line, ref lastId);
+                    await output.FlushAsync(cancellationToken);
+                }
+            }
+            catch (Exception e) when (e is JsonException or ArgumentException or FormatException or InvalidOperationException)
+            {
+                await output.FlushAsync(cancellationToken);
+                await stderr.WriteLineAsync($"sse: line {lineNumber}: {e.Message}");
+                return SseCommand.ExitDataError;
+            }
+            finally
+            {
+                await output.CompleteAsync();
+            }
+        }
+
+        return SseCommand.ExitOk;
+    }
+
+    private static void Encode(PipeWriter output, string line, ref string lastId)
+    {
+        using var document = JsonDocument.Parse(line);
+        JsonElement root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException("expected a JSON object");
+        }
+
+        string? type = null, data = null, id = null, comment = null;
+        TimeSpan? retry = null;
+        foreach (JsonProperty property in root.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case "type": type = property.Value.GetString(); break;
+                case "data": data = property.Value.GetString(); break;
+                case "id": id = property.Value.GetString(); break;
+                case "comment": comment = property.Value.GetString(); break;
+                case "retry": retry = TimeSpan.FromMilliseconds(property.Value.GetInt64()); break;
+                default: throw new FormatException($"unknown field '{property.Name}'");
+            }
+        }
+
+        if (comment is not null)
+        {
+            if (type is not null || data is not null || id is not null || retry is not null)
+            {
+                throw new FormatException("a comment line has no other fields");
+            }
+
+            SseEncoder.WriteComment(output, comment);
+        }
+        else if (data is not null || type is not null)
+        {
+            // sse parse prints the last event ID with each event: write an id field only where it changes.
+            string? newId = id is not null && id != lastId ? id : null;
+            SseEncoder.WriteEvent(output, (data ?? "").AsSpan(), type, newId, retry);
+            lastId = id ?? lastId;
+        }
+        else if (id is not null)
+        {
+            if (retry is not null)
+            {
+                SseEncoder.WriteRetry(output, retry.Value);
+            }
+
+            SseEncoder.WriteId(output, id);
+            lastId = id;
+        }
+        else if (retry is not null)
+        {
+            SseEncoder.WriteRetry(output, retry.Value);
+        }
+        else
+        {
+            throw new FormatException("expected one of data, type, id, retry or comment");
+        }
+    }
+}

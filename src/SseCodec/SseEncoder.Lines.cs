@@ -1,0 +1,198 @@
+using System.Buffers;
+
+namespace SseCodec;
+
+public static partial class SseEncoder
+{
+    // Spec: "Collect the characters on the line after the first U+003A COLON character (:), and let value be that
+    // string. If value starts with a U+0020 SPACE character, remove it from value." One space is always written, so a
+    // value that itself begins with a space keeps it.
+    internal static ReadOnlySpan<byte> DataPrefix => "data: "u8;
+
+    internal static ReadOnlySpan<byte> CommentPrefix => ": "u8;
+
+    /// <summary>The size of <paramref name="text"/> written as lines, each with a prefix of <paramref name="prefixLength"/> bytes and an LF.</summary>
+    internal static long MeasureLines(ReadOnlySpan<byte> text, int prefixLength)
+    {
+        long size = prefixLength + 1 + text.Length;
+        while (true)
+        {
+            int i = text.IndexOfAny(Cr, Lf);
+            if (i < 0)
+            {
+                return size;
+            }
+
+            // The line break is replaced by an LF and the next line's prefix.
+            int breakLength = text[i] == Cr && i + 1 < text.Length && text[i + 1] == Lf ? 2 : 1;
+            size += prefixLength + 1 - breakLength;
+            text = text.Slice(i + breakLength);
+        }
+    }
+
+    /// <summary>The UTF-8 size of <paramref name="text"/> written as lines, each with a prefix of <paramref name="prefixLength"/> bytes and an LF.</summary>
+    internal static long MeasureLines(ReadOnlySpan<char> text, int prefixLength)
+    {
+        // A line break is one UTF-8 byte, and no surrogate pair straddles one, so the text's UTF-8 length less its
+        // line breaks is the length of its lines.
+        long size = prefixLength + 1 + (long)Utf8Length(text);
+        while (true)
+        {
+            int i = text.IndexOfAny('\r', '\n');
+            if (i < 0)
+            {
+                return size;
+            }
+
+            int breakLength = text[i] == '\r' && i + 1 < text.Length && text[i + 1] == '\n' ? 2 : 1;
+            size += prefixLength + 1 - breakLength;
+            text = text.Slice(i + breakLength);
+        }
+    }
+
+    internal static long MeasureLines(in ReadOnlySequence<byte> text, int prefixLength)
+    {
+        long size = prefixLength + 1 + text.Length;
+        bool pendingCr = false;
+        foreach (ReadOnlyMemory<byte> segment in text)
+        {
+            ReadOnlySpan<byte> span = segment.Span;
+            if (span.IsEmpty)
+            {
+                continue;
+            }
+
+            if (pendingCr)
+            {
+                pendingCr = false;
+                if (span[0] == Lf)
+                {
+                    // The LF of a CRLF split across segments: part of the break already counted.
+                    size--;
+                    span = span.Slice(1);
+                }
+            }
+
+            while (true)
+            {
+                int i = span.IndexOfAny(Cr, Lf);
+                if (i < 0)
+                {
+                    break;
+                }
+
+                int breakLength = 1;
+                if (span[i] == Cr)
+                {
+                    if (i + 1 == span.Length)
+                    {
+                        pendingCr = true;
+                    }
+                    else if (span[i + 1] == Lf)
+                    {
+                        breakLength = 2;
+                    }
+                }
+
+                size += prefixLength + 1 - breakLength;
+                span = span.Slice(i + breakLength);
+            }
+        }
+
+        return size;
+    }
+
+    /// <summary>Writes <paramref name="text"/> as lines, each with <paramref name="prefix"/> and an LF.</summary>
+    internal static void WriteLines(ref BufferCursor cursor, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> text)
+    {
+        while (true)
+        {
+            cursor.Write(prefix);
+            int i = text.IndexOfAny(Cr, Lf);
+            if (i < 0)
+            {
+                cursor.Write(text);
+                cursor.WriteByte(Lf);
+                return;
+            }
+
+            cursor.Write(text.Slice(0, i));
+            cursor.WriteByte(Lf);
+            int breakLength = text[i] == Cr && i + 1 < text.Length && text[i + 1] == Lf ? 2 : 1;
+            text = text.Slice(i + breakLength);
+        }
+    }
+
+    internal static void WriteLines(ref BufferCursor cursor, ReadOnlySpan<byte> prefix, ReadOnlySpan<char> text)
+    {
+        while (true)
+        {
+            cursor.Write(prefix);
+            int i = text.IndexOfAny('\r', '\n');
+            if (i < 0)
+            {
+                cursor.WriteUtf16(text);
+                cursor.WriteByte(Lf);
+                return;
+            }
+
+            cursor.WriteUtf16(text.Slice(0, i));
+            cursor.WriteByte(Lf);
+            int breakLength = text[i] == '\r' && i + 1 < text.Length && text[i + 1] == '\n' ? 2 : 1;
+            text = text.Slice(i + breakLength);
+        }
+    }
+
+    internal static void WriteLines(ref BufferCursor cursor, ReadOnlySpan<byte> prefix, in ReadOnlySequence<byte> text)
+    {
+        cursor.Write(prefix);
+        bool pendingCr = false;
+        foreach (ReadOnlyMemory<byte> segment in text)
+        {
+            ReadOnlySpan<byte> span = segment.Span;
+            if (span.IsEmpty)
+            {
+                continue;
+            }
+
+            if (pendingCr)
+            {
+                pendingCr = false;
+                if (span[0] == Lf)
+                {
+                    span = span.Slice(1);
+                }
+            }
+
+            while (true)
+            {
+                int i = span.IndexOfAny(Cr, Lf);
+                if (i < 0)
+                {
+                    cursor.Write(span);
+                    break;
+                }
+
+                cursor.Write(span.Slice(0, i));
+                cursor.WriteByte(Lf);
+                cursor.Write(prefix);
+                int breakLength = 1;
+                if (span[i] == Cr)
+                {
+                    if (i + 1 == span.Length)
+                    {
+                        pendingCr = true;
+                    }
+                    else if (span[i + 1] == Lf)
+                    {
+                        breakLength = 2;
+                    }
+                }
+
+                span = span.Slice(i + breakLength);
+            }
+        }
+
+        cursor.WriteByte(Lf);
+    }
+}
