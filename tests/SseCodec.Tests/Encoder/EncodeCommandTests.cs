@@ -51,6 +51,22 @@ public class EncodeCommandTests
     }
 
     [Fact]
+    public async Task Parse_with_comments_after_encode_gives_back_the_input()
+    {
+        string lines = """
+            {"comment":"keep-alive"}
+            {"type":"message","data":"x","id":""}
+            {"comment":""}
+            {"comment":" two spaces kept as one"}
+
+            """.Replace("\r\n", "\n");
+        var (_, encoded, _) = await Run(lines, "encode");
+        var (parseExit, parsed, _) = await Run(encoded, "parse", "--comments");
+        Assert.Equal(0, parseExit);
+        Assert.Equal(lines, parsed);
+    }
+
+    [Fact]
     public async Task Encode_after_parse_after_encode_is_stable()
     {
         const string stream = "data: a\r\ndata: b\r\rid: 3\nevent: x\ndata\n\nretry: 10\nid\n\n";

@@ -97,8 +97,9 @@ public class EncoderRoundTripProperties
             var expected = EventSpec.Normalize(text).Split('\n').Select(line => (Decoded.Item)new Decoded.Comment(line)).ToList();
             byte[] bytes = buffer.WrittenSpan.ToArray();
 
-            // Read as memory: reading comments from a span hits a parser bug (see ParserBugRepro).
-            return Decoded.ParseSequence(bytes, int.MaxValue).SequenceEqual(expected)
+            return Decoded.Parse(bytes).SequenceEqual(expected)
+                && Decoded.Parse(bytes, 1).SequenceEqual(expected)
+                && Decoded.ParseSequence(bytes, int.MaxValue).SequenceEqual(expected)
                 && Decoded.ParseSequence(bytes, 1).SequenceEqual(expected)
                 && Decoded.ParseSequence(bytes, 5).SequenceEqual(expected);
         }));

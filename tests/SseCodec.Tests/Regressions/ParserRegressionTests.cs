@@ -15,4 +15,14 @@ public class ParserRegressionTests
         Assert.Equal(4, consumed);
         Assert.Equal("x", Encoding.UTF8.GetString(decoder.CurrentComment));
     }
+
+    [Fact]
+    public void ReadItem_over_a_span_returns_a_long_comment_after_a_partial_line()
+    {
+        using var decoder = new SseDecoder();
+        Assert.Equal(SseItemKind.None, decoder.ReadItem("data: x"u8, out _));
+        const string text = "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789";
+        Assert.Equal(SseItemKind.Comment, decoder.ReadItem(Encoding.UTF8.GetBytes("\n: " + text + "\n"), out _));
+        Assert.Equal(text, Encoding.UTF8.GetString(decoder.CurrentComment));
+    }
 }
