@@ -1,0 +1,142 @@
+using System.Buffers;
+using System.Net.ServerSentEvents;
+using System.Text.Json.Serialization.Metadata;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using SseCodec.Server;
+
+namespace SseCodec.AspNetCore;
+
+/// <summary>
+/// Writes an event stream as the response: sets <c>text/event-stream</c>, <c>Cache-Control: no-cache</c>, disables
+/// response buffering and compression, then streams with <see cref="SseEncoder"/> straight into
+/// <see cref="HttpResponse.BodyWriter"/>, with heartbeats and the flush policy of <see cref="SseStreamOptions"/>.
+/// </summary>
+/// <remarks>
+/// Every method returns (without throwing) when the source ends or the client disconnects
+/// (<see cref="HttpContext.RequestAborted"/>); its result says which.
+/// </remarks>
+public static class SseHttpResponseExtensions
+{
+    /// <summary>The <c>Last-Event-ID</c> request header, which a reconnecting <c>EventSource</c> sends; <see langword="null"/> when absent.</summary>
+    /// <param name="request">The request.</param>
+    /// <returns>The header's value, or <see langword="null"/>.</returns>
+    public static string? GetLastEventId(this HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Headers.TryGetValue("Last-Event-ID", out var values) && values.Count > 0 ? values[0] : null;
+    }
+
+    /// <summary>
+    /// Sets the headers of an event stream response and turns off buffering and compression: status 200,
+    /// <c>Content-Type: text/event-stream</c>, <c>Cache-Control: no-cache</c>, <c>Content-Encoding: identity</c> (which
+    /// response compression leaves alone) and <c>X-Accel-Buffering: no</c> (for nginx). Called by every streaming method.
+    /// </summary>
+    /// <param name="response">The response, not yet started.</param>
+    public static void PrepareEventStream(this HttpResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers.ContentEncoding = "identity";
+        response.Headers["X-Accel-Buffering"] = "no";
+        response.HttpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+    }
+
+    /// <summary>Streams one event per item of <paramref name="source"/>, written by <paramref name="writeEvent"/>.</summary>
+    /// <typeparam name="T">The type of the items.</typeparam>
+    /// <param name="response">The response, not yet started.</param>
+    /// <param name="source">The items; its enumeration is given a token that ends with the request.</param>
+    /// <param name="writeEvent">Writes one item as an event, typically with <see cref="SseEncoder"/>.</param>
+    /// <param name="options">Heartbeats, retry, flushing; the defaults when <see langword="null"/>.</param>
+    /// <returns>Why the stream ended.</returns>
+    public static Task<SseStreamCompletion> WriteEventStreamAsync<T>(this HttpResponse response, IAsyncEnumerable<T> source, Action<IBufferWriter<byte>, T> writeEvent, SseStreamOptions? options = null)
+    {
+        response.PrepareEventStream();
+        return SseStreaming.StreamAsync(response.BodyWriter, source, writeEvent, options, response.HttpContext.RequestAborted);
+    }
+
+    /// <summary>Streams <see cref="SseItem{T}"/> of text.</summary>
+    /// <param name="response">The response, not yet started.</param>
+    /// <param name="source">The items.</param>
+    /// <param name="options">Heartbeats, retry, flushing; the defaults when <see langword="null"/>.</param>
+    /// <returns>Why the stream ended.</returns>
+    public static Task<SseStreamCompletion> WriteEventStreamAsync(this HttpResponse response, IAsyncEnumerable<SseItem<string>> source, SseStreamOptions? options = null)
+    {
+        response.PrepareEventStream();
+        return SseStreaming.StreamAsync(response.BodyWriter, source, options, response.HttpContext.RequestAborted);
+    }
+
+    /// <summary>Streams <see cref="SseItem{T}"/> whose data is serialized as JSON.</summary>
+    /// <typeparam name="T">The type of the items' data.</typeparam>
+    /// <param name="response">The response, not yet started.</param>
+    /// <param name="source">The items.</param>
+    /// <param name="jsonTypeInfo">Metadata for <typeparamref name="T"/>: safe for trimming and AOT.</param>
+    /// <param name="options">Heartbeats, retry, flushing; the defaults when <see langword="null"/>.</param>
+    /// <returns>Why the stream ended.</returns>
+    public static Task<SseStreamCompletion> WriteEventStreamAsync<T>(this HttpResponse response, IAsyncEnumerable<SseItem<T>> source, JsonTypeInfo<T> jsonTypeInfo, SseStreamOptions? options = null)
+    {
+        response.PrepareEventStream();
+        return SseStreaming.StreamAsync(response.BodyWriter, source, jsonTypeInfo, options, response.HttpContext.RequestAborted);
+    }
+
+    /// <summary>Streams one event per item read from a channel, until it completes.</summary>
+    /// <typeparam name="T">The type of the items.</typeparam>
+    /// <param name="response">The response, not yet started.</param>
+    /// <param name="source">The channel.</param>
+    /// <param name="writeEvent">Writes one item as an event.</param>
+    /// <param name="options">Heartbeats, retry, flushing; the defaults when <see langword="null"/>.</param>
+    /// <returns>Why the stream ended.</returns>
+    public static Task<SseStreamCompletion> WriteEventStreamAsync<T>(this HttpResponse response, ChannelReader<T> source, Action<IBufferWriter<byte>, T> writeEvent, SseStreamOptions? options = null)
+    {
+        response.PrepareEventStream();
+        return SseStreaming.StreamAsync(response.BodyWriter, source, writeEvent, options, response.HttpContext.RequestAborted);
+    }
+
+    /// <summary>Streams <see cref="SseItem{T}"/> of text read from a channel, until it completes.</summary>
+    /// <param name="response">The response, not yet started.</param>
+    /// <param name="source">The channel.</param>
+    /// <param name="options">Heartbeats, retry, flushing; the defaults when <see langword="null"/>.</param>
+    /// <returns>Why the stream ended.</returns>
+    public static Task<SseStreamCompletion> WriteEventStreamAsync(this HttpResponse response, ChannelReader<SseItem<string>> source, SseStreamOptions? options = null)
+    {
+        response.PrepareEventStream();
+        return SseStreaming.StreamAsync(response.BodyWriter, source, options, response.HttpContext.RequestAborted);
+    }
+
+    /// <summary>Opens the stream and hands its <see cref="SseWriter"/> to <paramref name="produce"/>; heartbeats fill its idle time.</summary>
+    /// <param name="response">The response, not yet started.</param>
+    /// <param name="produce">Writes events until it returns or its token (the request's, or the stream's end) is canceled.</param>
+    /// <param name="options">Heartbeats, retry, flushing; the defaults when <see langword="null"/>.</param>
+    /// <returns>Why the stream ended.</returns>
+    public static Task<SseStreamCompletion> WriteEventStreamAsync(this HttpResponse response, Func<SseWriter, CancellationToken, Task> produce, SseStreamOptions? options = null)
+    {
+        response.PrepareEventStream();
+        return SseStreaming.StreamAsync(response.BodyWriter, produce, options, response.HttpContext.RequestAborted);
+    }
+
+    /// <summary>
+    /// Subscribes the response to <paramref name="hub"/>: replays what the client missed after its <c>Last-Event-ID</c>
+    /// (when the hub has a history), then streams live events. A client the slow-client policy disconnects is aborted.
+    /// </summary>
+    /// <param name="response">The response, not yet started.</param>
+    /// <param name="hub">The hub.</param>
+    /// <param name="groups">Groups to join besides events published to all; none when <see langword="null"/>.</param>
+    /// <param name="options">Heartbeats, retry, flushing; the defaults when <see langword="null"/>.</param>
+    /// <returns>Why the stream ended.</returns>
+    public static async Task<SseStreamCompletion> WriteEventStreamAsync(this HttpResponse response, SseHub hub, IEnumerable<string>? groups = null, SseStreamOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(hub);
+        response.PrepareEventStream();
+        HttpContext context = response.HttpContext;
+        SseStreamCompletion completion = await hub.StreamAsync(response.BodyWriter, context.Request.GetLastEventId(), groups, options, context.RequestAborted).ConfigureAwait(false);
+        if (completion == SseStreamCompletion.SlowClient)
+        {
+            context.Abort();
+        }
+
+        return completion;
+    }
+}
