@@ -14,8 +14,9 @@ namespace SseCodec.AspNetCore;
 /// <see cref="HttpResponse.BodyWriter"/>, with heartbeats and the flush policy of <see cref="SseStreamOptions"/>.
 /// </summary>
 /// <remarks>
-/// Every method returns (without throwing) when the source ends or the client disconnects
-/// (<see cref="HttpContext.RequestAborted"/>); its result says which.
+/// Every method completes (without throwing) when the source ends or the client disconnects
+/// (<see cref="HttpContext.RequestAborted"/>). They return a plain <see cref="Task"/> so that they fit a
+/// <see cref="RequestDelegate"/>; <see cref="SseStreaming"/> and <see cref="SseHub"/> report why a stream ended.
 /// </remarks>
 public static class SseHttpResponseExtensions
 {
@@ -51,8 +52,8 @@ public static class SseHttpResponseExtensions
     /// <param name="source">The items; its enumeration is given a token that ends with the request.</param>
     /// <param name="writeEvent">Writes one item as an event, typically with <see cref="SseEncoder"/>.</param>
     /// <param name="options">Heartbeats, retry, flushing; the defaults when <see langword="null"/>.</param>
-    /// <returns>Why the stream ended.</returns>
-    public static Task<SseStreamCompletion> WriteEventStreamAsync<T>(this HttpResponse response, IAsyncEnumerable<T> source, Action<IBufferWriter<byte>, T> writeEvent, SseStreamOptions? options = null)
+    /// <returns>A task that completes when the stream has ended.</returns>
+    public static Task WriteEventStreamAsync<T>(this HttpResponse response, IAsyncEnumerable<T> source, Action<IBufferWriter<byte>, T> writeEvent, SseStreamOptions? options = null)
     {
         response.PrepareEventStream();
         return SseStreaming.StreamAsync(response.BodyWriter, source, writeEvent, options, response.HttpContext.RequestAborted);
@@ -62,8 +63,8 @@ public static class SseHttpResponseExtensions
     /// <param name="response">The response, not yet started.</param>
     /// <param name="source">The items.</param>
     /// <param name="options">Heartbeats, retry, flushing; the defaults when <see langword="null"/>.</param>
-    /// <returns>Why the stream ended.</returns>
-    public static Task<SseStreamCompletion> WriteEventStreamAsync(this HttpResponse response, IAsyncEnumerable<SseItem<string>> source, SseStreamOptions? options = null)
+    /// <returns>A task that completes when the stream has ended.</returns>
+    public static Task WriteEventStreamAsync(this HttpResponse response, IAsyncEnumerable<SseItem<string>> source, SseStreamOptions? options = null)
     {
         response.PrepareEventStream();
         return SseStreaming.StreamAsync(response.BodyWriter, source, options, response.HttpContext.RequestAborted);
@@ -75,8 +76,8 @@ public static class SseHttpResponseExtensions
     /// <param name="source">The items.</param>
     /// <param name="jsonTypeInfo">Metadata for <typeparamref name="T"/>: safe for trimming and AOT.</param>
     /// <param name="options">Heartbeats, retry, flushing; the defaults when <see langword="null"/>.</param>
-    /// <returns>Why the stream ended.</returns>
-    public static Task<SseStreamCompletion> WriteEventStreamAsync<T>(this HttpResponse response, IAsyncEnumerable<SseItem<T>> source, JsonTypeInfo<T> jsonTypeInfo, SseStreamOptions? options = null)
+    /// <returns>A task that completes when the stream has ended.</returns>
+    public static Task WriteEventStreamAsync<T>(this HttpResponse response, IAsyncEnumerable<SseItem<T>> source, JsonTypeInfo<T> jsonTypeInfo, SseStreamOptions? options = null)
     {
         response.PrepareEventStream();
         return SseStreaming.StreamAsync(response.BodyWriter, source, jsonTypeInfo, options, response.HttpContext.RequestAborted);
@@ -88,8 +89,8 @@ public static class SseHttpResponseExtensions
     /// <param name="source">The channel.</param>
     /// <param name="writeEvent">Writes one item as an event.</param>
     /// <param name="options">Heartbeats, retry, flushing; the defaults when <see langword="null"/>.</param>
-    /// <returns>Why the stream ended.</returns>
-    public static Task<SseStreamCompletion> WriteEventStreamAsync<T>(this HttpResponse response, ChannelReader<T> source, Action<IBufferWriter<byte>, T> writeEvent, SseStreamOptions? options = null)
+    /// <returns>A task that completes when the stream has ended.</returns>
+    public static Task WriteEventStreamAsync<T>(this HttpResponse response, ChannelReader<T> source, Action<IBufferWriter<byte>, T> writeEvent, SseStreamOptions? options = null)
     {
         response.PrepareEventStream();
         return SseStreaming.StreamAsync(response.BodyWriter, source, writeEvent, options, response.HttpContext.RequestAborted);
@@ -99,8 +100,8 @@ public static class SseHttpResponseExtensions
     /// <param name="response">The response, not yet started.</param>
     /// <param name="source">The channel.</param>
     /// <param name="options">Heartbeats, retry, flushing; the defaults when <see langword="null"/>.</param>
-    /// <returns>Why the stream ended.</returns>
-    public static Task<SseStreamCompletion> WriteEventStreamAsync(this HttpResponse response, ChannelReader<SseItem<string>> source, SseStreamOptions? options = null)
+    /// <returns>A task that completes when the stream has ended.</returns>
+    public static Task WriteEventStreamAsync(this HttpResponse response, ChannelReader<SseItem<string>> source, SseStreamOptions? options = null)
     {
         response.PrepareEventStream();
         return SseStreaming.StreamAsync(response.BodyWriter, source, options, response.HttpContext.RequestAborted);
@@ -110,8 +111,8 @@ public static class SseHttpResponseExtensions
     /// <param name="response">The response, not yet started.</param>
     /// <param name="produce">Writes events until it returns or its token (the request's, or the stream's end) is canceled.</param>
     /// <param name="options">Heartbeats, retry, flushing; the defaults when <see langword="null"/>.</param>
-    /// <returns>Why the stream ended.</returns>
-    public static Task<SseStreamCompletion> WriteEventStreamAsync(this HttpResponse response, Func<SseWriter, CancellationToken, Task> produce, SseStreamOptions? options = null)
+    /// <returns>A task that completes when the stream has ended.</returns>
+    public static Task WriteEventStreamAsync(this HttpResponse response, Func<SseWriter, CancellationToken, Task> produce, SseStreamOptions? options = null)
     {
         response.PrepareEventStream();
         return SseStreaming.StreamAsync(response.BodyWriter, produce, options, response.HttpContext.RequestAborted);
@@ -125,8 +126,8 @@ public static class SseHttpResponseExtensions
     /// <param name="hub">The hub.</param>
     /// <param name="groups">Groups to join besides events published to all; none when <see langword="null"/>.</param>
     /// <param name="options">Heartbeats, retry, flushing; the defaults when <see langword="null"/>.</param>
-    /// <returns>Why the stream ended.</returns>
-    public static async Task<SseStreamCompletion> WriteEventStreamAsync(this HttpResponse response, SseHub hub, IEnumerable<string>? groups = null, SseStreamOptions? options = null)
+    /// <returns>A task that completes when the stream has ended.</returns>
+    public static async Task WriteEventStreamAsync(this HttpResponse response, SseHub hub, IEnumerable<string>? groups = null, SseStreamOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(hub);
         response.PrepareEventStream();
@@ -136,7 +137,5 @@ public static class SseHttpResponseExtensions
         {
             context.Abort();
         }
-
-        return completion;
     }
 }

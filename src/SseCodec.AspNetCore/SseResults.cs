@@ -100,7 +100,7 @@ public static class SseResults
     /// <returns>The result.</returns>
     public static IResult StopReconnecting() => Results.NoContent();
 
-    private sealed class SseStreamResult(Func<HttpContext, Task<SseStreamCompletion>> execute) : IResult, IStatusCodeHttpResult, IContentTypeHttpResult
+    private sealed class SseStreamResult(Func<HttpContext, Task> execute) : IResult, IStatusCodeHttpResult, IContentTypeHttpResult
     {
         public int? StatusCode => StatusCodes.Status200OK;
 
