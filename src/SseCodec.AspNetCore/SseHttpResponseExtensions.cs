@@ -4,6 +4,7 @@ using System.Text.Json.Serialization.Metadata;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Hosting;
 using SseCodec.Server;
 
 namespace SseCodec.AspNetCore;
@@ -15,7 +16,7 @@ namespace SseCodec.AspNetCore;
 /// </summary>
 /// <remarks>
 /// Every method completes (without throwing) when the source ends or the client disconnects
-/// (<see cref="HttpContext.RequestAborted"/>). They return a plain <see cref="Task"/> so that they fit a
+/// (<see cref="HttpContext.RequestAborted"/>) or the application stops (<c>IHostApplicationLifetime.ApplicationStopping</c>). They return a plain <see cref="Task"/> so that they fit a
 /// <see cref="RequestDelegate"/>; <see cref="SseStreaming"/> and <see cref="SseHub"/> report why a stream ended.
 /// </remarks>
 public static class SseHttpResponseExtensions
@@ -56,7 +57,7 @@ public static class SseHttpResponseExtensions
     public static Task WriteEventStreamAsync<T>(this HttpResponse response, IAsyncEnumerable<T> source, Action<IBufferWriter<byte>, T> writeEvent, SseStreamOptions? options = null)
     {
         response.PrepareEventStream();
-        return SseStreaming.StreamAsync(response.BodyWriter, source, writeEvent, options, response.HttpContext.RequestAborted);
+        return RunAsync(response, (source, writeEvent, options), static (r, s, t) => SseStreaming.StreamAsync(r.BodyWriter, s.source, s.writeEvent, s.options, t));
     }
 
     /// <summary>Streams <see cref="SseItem{T}"/> of text.</summary>
@@ -67,7 +68,7 @@ public static class SseHttpResponseExtensions
     public static Task WriteEventStreamAsync(this HttpResponse response, IAsyncEnumerable<SseItem<string>> source, SseStreamOptions? options = null)
     {
         response.PrepareEventStream();
-        return SseStreaming.StreamAsync(response.BodyWriter, source, options, response.HttpContext.RequestAborted);
+        return RunAsync(response, (source, options), static (r, s, t) => SseStreaming.StreamAsync(r.BodyWriter, s.source, s.options, t));
     }
 
     /// <summary>Streams <see cref="SseItem{T}"/> whose data is serialized as JSON.</summary>
@@ -80,7 +81,7 @@ public static class SseHttpResponseExtensions
     public static Task WriteEventStreamAsync<T>(this HttpResponse response, IAsyncEnumerable<SseItem<T>> source, JsonTypeInfo<T> jsonTypeInfo, SseStreamOptions? options = null)
     {
         response.PrepareEventStream();
-        return SseStreaming.StreamAsync(response.BodyWriter, source, jsonTypeInfo, options, response.HttpContext.RequestAborted);
+        return RunAsync(response, (source, jsonTypeInfo, options), static (r, s, t) => SseStreaming.StreamAsync(r.BodyWriter, s.source, s.jsonTypeInfo, s.options, t));
     }
 
     /// <summary>Streams one event per item read from a channel, until it completes.</summary>
@@ -93,7 +94,7 @@ public static class SseHttpResponseExtensions
     public static Task WriteEventStreamAsync<T>(this HttpResponse response, ChannelReader<T> source, Action<IBufferWriter<byte>, T> writeEvent, SseStreamOptions? options = null)
     {
         response.PrepareEventStream();
-        return SseStreaming.StreamAsync(response.BodyWriter, source, writeEvent, options, response.HttpContext.RequestAborted);
+        return RunAsync(response, (source, writeEvent, options), static (r, s, t) => SseStreaming.StreamAsync(r.BodyWriter, s.source, s.writeEvent, s.options, t));
     }
 
     /// <summary>Streams <see cref="SseItem{T}"/> of text read from a channel, until it completes.</summary>
@@ -104,7 +105,7 @@ public static class SseHttpResponseExtensions
     public static Task WriteEventStreamAsync(this HttpResponse response, ChannelReader<SseItem<string>> source, SseStreamOptions? options = null)
     {
         response.PrepareEventStream();
-        return SseStreaming.StreamAsync(response.BodyWriter, source, options, response.HttpContext.RequestAborted);
+        return RunAsync(response, (source, options), static (r, s, t) => SseStreaming.StreamAsync(r.BodyWriter, s.source, s.options, t));
     }
 
     /// <summary>Opens the stream and hands its <see cref="SseWriter"/> to <paramref name="produce"/>; heartbeats fill its idle time.</summary>
@@ -115,7 +116,7 @@ public static class SseHttpResponseExtensions
     public static Task WriteEventStreamAsync(this HttpResponse response, Func<SseWriter, CancellationToken, Task> produce, SseStreamOptions? options = null)
     {
         response.PrepareEventStream();
-        return SseStreaming.StreamAsync(response.BodyWriter, produce, options, response.HttpContext.RequestAborted);
+        return RunAsync(response, (produce, options), static (r, s, t) => SseStreaming.StreamAsync(r.BodyWriter, s.produce, s.options, t));
     }
 
     /// <summary>
@@ -132,10 +133,24 @@ public static class SseHttpResponseExtensions
         ArgumentNullException.ThrowIfNull(hub);
         response.PrepareEventStream();
         HttpContext context = response.HttpContext;
-        SseStreamCompletion completion = await hub.StreamAsync(response.BodyWriter, context.Request.GetLastEventId(), groups, options, context.RequestAborted).ConfigureAwait(false);
+        SseStreamCompletion completion = await RunAsync(response, (hub, groups, options), static (r, s, t) => s.hub.StreamAsync(r.BodyWriter, r.HttpContext.Request.GetLastEventId(), s.groups, s.options, t)).ConfigureAwait(false);
         if (completion == SseStreamCompletion.SlowClient)
         {
             context.Abort();
         }
+    }
+
+    /// <summary>Runs a stream until the request is aborted or the application stops, so that shutdown ends streams cleanly.</summary>
+    private static async Task<SseStreamCompletion> RunAsync<TState>(HttpResponse response, TState state, Func<HttpResponse, TState, CancellationToken, Task<SseStreamCompletion>> stream)
+    {
+        HttpContext context = response.HttpContext;
+        IHostApplicationLifetime? lifetime = context.RequestServices?.GetService(typeof(IHostApplicationLifetime)) as IHostApplicationLifetime;
+        if (lifetime is null)
+        {
+            return await stream(response, state, context.RequestAborted).ConfigureAwait(false);
+        }
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        return await stream(response, state, linked.Token).ConfigureAwait(false);
     }
 }

@@ -36,6 +36,9 @@ public sealed class SseHub : IAsyncDisposable
         _tag = new KeyValuePair<string, object?>("hub", _options.Name);
     }
 
+    /// <summary>The hub's name, the <c>hub</c> tag on its metrics.</summary>
+    public string Name => _options.Name;
+
     /// <summary>The history events are kept in, if any.</summary>
     public ISseEventHistory? History => _options.History;
 
