@@ -22,8 +22,20 @@ internal static class SseCommand
               only where it changes the last event ID), {"id":I} alone an id-only block, {"retry":N} alone a
               retry line, {"comment":C} a comment. 'sse encode | sse parse' gives back parse's own output.
 
+          sse serve [--urls URL] [--retry MS] [--heartbeat S] [--interval MS] [--stdin]
+              Serve an event stream at /events (default http://127.0.0.1:8080; a page at / shows it):
+              a message every interval (default 1000 ms) carrying the time, ids counting up, kept in a
+              history so a reconnecting client resumes through Last-Event-ID. With --stdin, each stdin line
+              is broadcast as an event instead. --retry sends a retry line on connect; --heartbeat sets the
+              idle time before a heartbeat comment (default 15 s). Ctrl+C stops.
+
+          sse demo [--events N] [--size BYTES] [--no-reconnect]
+              Start the server on loopback and a client against it, stream N events (default 100000) through
+              both, dropping and resuming the connection halfway through Last-Event-ID, and print what
+              arrived and the rate.
+
         Exit codes: 0 at the end of input, 1 for a usage error, 2 when the stream breaks a limit
-        (parse) or a line is not valid input (encode).
+        (parse), a line is not valid input (encode), or the demo saw a gap or a duplicate (demo).
         """;
 
     public static async Task<int> RunAsync(string[] args, Stream stdin, Stream stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -40,6 +52,8 @@ internal static class SseCommand
             {
                 "parse" => await ParseCommand.RunAsync(args.AsMemory(1), stdin, stdout, stderr, cancellationToken),
                 "encode" => await EncodeCommand.RunAsync(args.AsMemory(1), stdin, stdout, stderr, cancellationToken),
+                "serve" => await ServeCommand.RunAsync(args.AsMemory(1), stdin, stderr, cancellationToken),
+                "demo" => await RunDemoAsync(args.AsMemory(1), stdout, stderr, cancellationToken),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
         }
@@ -47,6 +61,15 @@ internal static class SseCommand
         {
             await stderr.WriteLineAsync($"sse: {e.Message}. Run 'sse --help' for usage.");
             return ExitUsage;
+        }
+    }
+
+    private static async Task<int> RunDemoAsync(ReadOnlyMemory<string> args, Stream stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var text = new StreamWriter(stdout, new System.Text.UTF8Encoding(false), leaveOpen: true) { AutoFlush = true };
+        await using (text)
+        {
+            return await DemoCommand.RunAsync(args, text, stderr, cancellationToken);
         }
     }
 }

@@ -1,0 +1,94 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SseCodec.AspNetCore;
+using SseCodec.Server;
+
+namespace SseCodec.Cli;
+
+/// <summary>The Kestrel server behind <c>sse serve</c> and <c>sse demo</c>: a hub at <c>/events</c>, a page at <c>/</c>.</summary>
+internal sealed class DemoServer : IAsyncDisposable
+{
+    private const string Page = """
+        <!doctype html>
+        <html><head><meta charset="utf-8"><title>sse serve</title></head>
+        <body style="font-family: monospace">
+        <h1>sse serve</h1>
+        <p>EventSource('/events'): <span id="state">connecting</span></p>
+        <ol id="log" reversed></ol>
+        <script>
+          const log = document.getElementById('log'), state = document.getElementById('state');
+          const source = new EventSource('/events');
+          source.onopen = () => state.textContent = 'open';
+          source.onerror = () => state.textContent = 'reconnecting';
+          source.onmessage = e => {
+            const li = document.createElement('li');
+            li.textContent = `id=${e.lastEventId} ${e.data}`;
+            log.prepend(li);
+            while (log.children.length > 50) log.lastChild.remove();
+          };
+        </script>
+        </body></html>
+        """;
+
+    private readonly WebApplication _app;
+
+    private DemoServer(WebApplication app, SseHub hub, IReadOnlyList<string> addresses)
+    {
+        _app = app;
+        Hub = hub;
+        Addresses = addresses;
+    }
+
+    public SseHub Hub { get; }
+
+    public IReadOnlyList<string> Addresses { get; }
+
+    public static async Task<DemoServer> StartAsync(string? urls, SseHub hub, SseStreamOptions options, CancellationToken cancellationToken)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        if (urls is null)
+        {
+            builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        }
+        else
+        {
+            builder.WebHost.UseUrls(urls);
+        }
+
+        WebApplication app = builder.Build();
+        app.MapGet("/", (RequestDelegate)(c =>
+        {
+            c.Response.ContentType = "text/html; charset=utf-8";
+            return c.Response.WriteAsync(Page, c.RequestAborted);
+        }));
+        app.MapGet("/events", (RequestDelegate)(c => c.Response.WriteEventStreamAsync(hub, null, options)));
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (IOException e)
+        {
+            await app.DisposeAsync();
+            throw new UsageException($"cannot listen on '{urls}': {e.Message}");
+        }
+
+        ICollection<string> addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        return new DemoServer(app, hub, [.. addresses]);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Hub.DisposeAsync();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await _app.StopAsync(stop.Token);
+        await _app.DisposeAsync();
+    }
+}
