@@ -1,0 +1,109 @@
+using System.IO.Pipelines;
+using System.Text;
+using System.Text.RegularExpressions;
+using SseCodec.AspNetCore.Tests.Infrastructure;
+using SseCodec.Cli;
+
+namespace SseCodec.AspNetCore.Tests;
+
+/// <summary><c>sse serve</c> and <c>sse demo</c> run in-process, on 127.0.0.1.</summary>
+public sealed partial class CliTests
+{
+    [GeneratedRegex(@"serving (http://127\.0\.0\.1:\d+)/events")]
+    private static partial Regex ServingLine();
+
+    private static async Task<(Task<int> Run, Uri Address, CancellationTokenSource Stop)> StartServeAsync(Stream stdin, params string[] args)
+    {
+        var stderr = new StringWriter();
+        var synced = TextWriter.Synchronized(stderr);
+        var stop = new CancellationTokenSource();
+        Task<int> run = SseCommand.RunAsync(["serve", "--urls", "http://127.0.0.1:0", .. args], stdin, Stream.Null, synced, stop.Token);
+        Match match = Match.Empty;
+        await KestrelStreamingTests.WaitUntil(() => run.IsCompleted || (match = ServingLine().Match(stderr.ToString())).Success);
+        Assert.False(run.IsCompleted, stderr.ToString());
+        return (run, new Uri(match.Groups[1].Value), stop);
+    }
+
+    [Fact]
+    public async Task Serve_sends_retry_then_ticks_with_ids_and_resumes_from_Last_Event_ID()
+    {
+        var (run, address, stop) = await StartServeAsync(Stream.Null, "--interval", "50", "--retry", "700", "--heartbeat", "5");
+        using (stop)
+        using (var client = new HttpClient { BaseAddress = address })
+        {
+            var (r1, first) = await Clients.OpenAsync(client, "/events");
+            List<Received> seen;
+            using (r1)
+            using (first)
+            {
+                Assert.Equal(SseItemKind.ReconnectionTime, await first.ReadItemAsync());
+                Assert.Equal(TimeSpan.FromMilliseconds(700), first.ReconnectionTime);
+                seen = await Clients.ReadAsync(first, 3);
+            }
+
+            long start = long.Parse(seen[0].Id);
+            Assert.Equal([start, start + 1, start + 2], seen.Select(e => long.Parse(e.Id)));
+            Assert.All(seen, e => Assert.Equal("message", e.Type));
+            Assert.All(seen, e => Assert.True(DateTimeOffset.TryParse(e.Data, out _), e.Data));
+
+            await Task.Delay(200);
+            var (r2, resumed) = await Clients.OpenAsync(client, "/events", lastEventId: seen[^1].Id);
+            using (r2)
+            using (resumed)
+            {
+                List<Received> next = await Clients.ReadAsync(resumed, 5);
+                Assert.Equal(Enumerable.Range(1, 5).Select(i => start + 2 + i), next.Select(e => long.Parse(e.Id)));
+            }
+
+            stop.Cancel();
+            Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(10)));
+        }
+    }
+
+    [Fact]
+    public async Task Serve_with_stdin_broadcasts_each_line_to_every_client()
+    {
+        var input = new Pipe();
+        var (run, address, stop) = await StartServeAsync(input.Reader.AsStream(), "--stdin");
+        using (stop)
+        using (var client = new HttpClient { BaseAddress = address })
+        {
+            var (r1, a) = await Clients.OpenAsync(client, "/events");
+            var (r2, b) = await Clients.OpenAsync(client, "/events");
+            using (r1)
+            using (r2)
+            using (a)
+            using (b)
+            {
+                await Task.Delay(300);
+                await input.Writer.WriteAsync(Encoding.UTF8.GetBytes("hello\nworld\n"));
+                Assert.Equal([new Received("message", "hello", "1"), new Received("message", "world", "2")], await Clients.ReadAsync(a, 2));
+                Assert.Equal([new Received("message", "hello", "1"), new Received("message", "world", "2")], await Clients.ReadAsync(b, 2));
+            }
+
+            stop.Cancel();
+            await input.Writer.CompleteAsync();
+            Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(10)));
+        }
+    }
+
+    [Fact]
+    public async Task Demo_streams_through_server_and_client_and_reports_no_gap_and_the_rate()
+    {
+        var stdout = new MemoryStream();
+        var stderr = new StringWriter();
+        int exit = await SseCommand.RunAsync(["demo", "--events", "5000"], Stream.Null, stdout, stderr, default);
+        string output = Encoding.UTF8.GetString(stdout.ToArray());
+        Assert.True(exit == 0, output + stderr);
+        Assert.Contains("reconnects with Last-Event-ID: 2500", output);
+        Assert.Matches(@"received 5,000 events .* events/s; ids 1\.\.5,000 with no gap and no duplicate", output);
+    }
+
+    [Fact]
+    public async Task Serve_rejects_bad_options()
+    {
+        var stderr = new StringWriter();
+        Assert.Equal(SseCommand.ExitUsage, await SseCommand.RunAsync(["serve", "--interval", "0"], Stream.Null, Stream.Null, stderr, default));
+        Assert.Contains("--interval needs a positive whole number", stderr.ToString());
+    }
+}
