@@ -728,17 +728,30 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
         request.Content = _options.ContentFactory?.Invoke();
         foreach (KeyValuePair<string, string> header in _options.Headers)
         {
-            request.Headers.Remove(header.Key);
-            if (!request.Headers.TryAddWithoutValidation(header.Key, header.Value) && request.Content is not null)
+            if (IsContentHeader(header.Key))
             {
-                request.Content.Headers.Remove(header.Key);
-                request.Content.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                if (request.Content is { } content)
+                {
+                    content.Headers.Remove(header.Key);
+                    content.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                }
+            }
+            else
+            {
+                request.Headers.Remove(header.Key);
+                request.Headers.TryAddWithoutValidation(header.Key, header.Value);
             }
         }
 
         _options.ConfigureRequest?.Invoke(request);
         return request;
     }
+
+    private static bool IsContentHeader(string name) =>
+        name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Expires", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Last-Modified", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Allow", StringComparison.OrdinalIgnoreCase);
 
     private TimeSpan? GetRetryAfter(HttpResponseMessage response)
     {
