@@ -81,6 +81,7 @@ public sealed partial class SseDecoder
             pos = SkipByteOrderMark(chunk, pos);
         }
 
+        var lineEnds = new LineEndScanner(chunk);
         while (pos < chunk.Length)
         {
             ReadOnlySpan<byte> rest = chunk.Slice(pos);
@@ -88,11 +89,17 @@ public sealed partial class SseDecoder
             // A blank line, the most common line there is, needs no search. Otherwise look no further than the line
             // may reach, so a line over the limit is rejected without scanning on.
             int budget = _maxLineLength - _lineLength;
-            int eol = rest[0] is Lf or Cr
-                ? 0
-                : rest.Length > budget
-                    ? rest.Slice(0, budget + 1).IndexOfAny(Cr, Lf)
-                    : rest.IndexOfAny(Cr, Lf);
+            int eol;
+            if (rest[0] is Lf or Cr)
+            {
+                eol = 0;
+            }
+            else
+            {
+                int searchEnd = rest.Length > budget ? pos + budget + 1 : chunk.Length;
+                int found = lineEnds.Next(pos, searchEnd);
+                eol = found < 0 ? -1 : found - pos;
+            }
 
             if (eol < 0)
             {
