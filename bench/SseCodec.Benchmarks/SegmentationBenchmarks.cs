@@ -1,5 +1,6 @@
 using System.Buffers;
 using BenchmarkDotNet.Attributes;
+using SseCodec.Reference;
 
 namespace SseCodec.Benchmarks;
 
@@ -24,7 +25,9 @@ public class SegmentationBenchmarks
     public void Setup()
     {
         _bytes = Input == "Large64K" ? Inputs.LargeLines(64 * 1024, 16) : Inputs.Stream(Shape.LlmTokens);
-        _sequence = Segmented(_bytes, SegmentSize);
+        _sequence = SegmentSize >= _bytes.Length
+            ? new ReadOnlySequence<byte>(_bytes)
+            : Segmenter.ToSequence(Segmenter.FixedSize(_bytes, SegmentSize));
         Readers.AssertSame(
             $"{Input}/{SegmentSize}",
             SseParser_Span(),
@@ -40,37 +43,4 @@ public class SegmentationBenchmarks
 
     [Benchmark]
     public Task<long> SseCodec_Reader_Stream() => Readers.SseCodecStream(new TricklingStream(_bytes, SegmentSize));
-
-    private static ReadOnlySequence<byte> Segmented(byte[] bytes, int size)
-    {
-        if (size >= bytes.Length)
-        {
-            return new ReadOnlySequence<byte>(bytes);
-        }
-
-        var first = new BufferSegment(bytes.AsMemory(0, size), 0);
-        BufferSegment last = first;
-        for (int offset = size; offset < bytes.Length; offset += size)
-        {
-            last = last.Append(bytes.AsMemory(offset, Math.Min(size, bytes.Length - offset)));
-        }
-
-        return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
-    }
-
-    private sealed class BufferSegment : ReadOnlySequenceSegment<byte>
-    {
-        public BufferSegment(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public BufferSegment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new BufferSegment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
-    }
 }
