@@ -23,6 +23,7 @@ internal sealed class FindingStore(string directory)
         string name = $"{failure.Oracle}-{hash}";
         string inputPath = Path.Combine(directory, name + (bytes is null ? ".ops" : ".sse"));
         File.WriteAllBytes(inputPath, content);
+        string shown = Path.GetRelativePath(System.IO.Directory.GetCurrentDirectory(), inputPath);
         string report = string.Create(CultureInfo.InvariantCulture, $"""
             oracle: {failure.Oracle}
             run seed: {runSeed}
@@ -30,7 +31,7 @@ internal sealed class FindingStore(string directory)
             oracle seed: {checkSeed}
             size: {originalSize} -> {minimizedSize} {(bytes is null ? "encoder calls" : "bytes")} after minimization
             input: {(bytes is null ? "(encoder script, see the .ops file)" : InputText.Describe(bytes, 2000))}
-            reproduce: dotnet run --project fuzz/SseCodec.Fuzz -c Release -- --replay {Path.GetFileName(inputPath)}
+            reproduce: dotnet run --project fuzz/SseCodec.Fuzz -c Release -- --replay {shown}
                   or:  dotnet run --project fuzz/SseCodec.Fuzz -c Release -- --seed {runSeed} --from {execution} --iterations 1
 
             {failure.Message}

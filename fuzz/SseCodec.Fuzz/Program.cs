@@ -60,6 +60,7 @@ TimeSpan nextProgress = TimeSpan.FromSeconds(10);
 long executions = 0;
 int findings = 0;
 var sources = new long[3];
+ulong digest = 14695981039346656037; // FNV-1a over every input, so two runs can be shown to be the same run
 for (long index = options.From; ; index++)
 {
     if ((options.Iterations is long max && index - options.From >= max) || (options.Seconds is double seconds && clock.Elapsed.TotalSeconds >= seconds))
@@ -94,6 +95,11 @@ for (long index = options.From; ; index++)
     }
 
     executions++;
+    foreach (byte b in input ?? Encode(script!))
+    {
+        digest = (digest ^ b) * 1099511628211;
+    }
+
     if (failure is not null)
     {
         findings++;
@@ -131,7 +137,7 @@ for (long index = options.From; ; index++)
 
 double elapsed = clock.Elapsed.TotalSeconds;
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"fuzz summary: seed={options.Seed} executions={executions} exec/s={executions / Math.Max(elapsed, 1e-9):F0} findings={findings} seconds={elapsed:F1} (generated={sources[0]} mutated={sources[1]} encoded={sources[2]})"));
+    $"fuzz summary: seed={options.Seed} executions={executions} exec/s={executions / Math.Max(elapsed, 1e-9):F0} findings={findings} seconds={elapsed:F1} (generated={sources[0]} mutated={sources[1]} encoded={sources[2]} inputs digest={digest:x16})"));
 return findings == 0 ? 0 : 1;
 
 static int Replay(IReadOnlyList<string> files)
