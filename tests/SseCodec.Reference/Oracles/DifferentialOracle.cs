@@ -24,6 +24,10 @@ namespace SseCodec.Reference.Oracles;
 /// a type set in a data-less block leaks into the next event that has no <c>event</c> field of its own; the spec sets
 /// the event type buffer to the empty string there. For exactly those events the type SseParser reports is compared
 /// with the leaked type (see <see cref="LeakedEventTypes"/>).</item>
+/// <item>D4: SseParser accepts a <c>retry</c> value of ASCII digits followed by one or more U+0000 (<c>retry: 5\0</c>
+/// sets 5 ms), as .NET's integer parsing ignores trailing NULs; the spec ignores any value that is not only ASCII
+/// digits. SseParser's reconnection time is compared with the model's over the input with exactly those NULs removed
+/// (see <see cref="WithoutNulsAfterRetryDigits"/>); nothing else in the input changes.</item>
 /// </list>
 /// </remarks>
 public static class DifferentialOracle
@@ -38,10 +42,18 @@ public static class DifferentialOracle
             return $"oracle error: the line scan for D3 found {leaked.Count} events, the model {model.Records.Count(r => r is SseRecord.Event)}";
         }
 
+        // D4: the reconnection times SseParser sets come from the input with the NULs after retry digits removed.
+        byte[] retryInput = WithoutNulsAfterRetryDigits(input);
+        SseTranscript retryModel = ReferenceEquals(retryInput, input) ? model : SpecModel.Parse(retryInput);
+        if (retryModel.Records.Count(r => r is not SseRecord.Retry) != model.Records.Count(r => r is not SseRecord.Retry))
+        {
+            return "oracle error: removing NULs after retry digits (D4) changed more than the retry records";
+        }
+
         var expected = new List<string>();
         long? retry = null;
         int eventIndex = 0;
-        foreach (SseRecord record in model.Records)
+        foreach (SseRecord record in retryModel.Records)
         {
             switch (record)
             {
@@ -92,6 +104,69 @@ public static class DifferentialOracle
         int end = input.AsSpan().LastIndexOfAny((byte)'\r', (byte)'\n') + 1;
         byte[] terminated = [.. input.AsSpan(0, end), (byte)'\n', (byte)'\n'];
         return SpecModel.Parse(terminated).LastEventId;
+    }
+
+    /// <summary>
+    /// The input with the U+0000 bytes removed from every <c>retry</c> line whose value (after one optional space) is
+    /// one or more ASCII digits followed by one or more U+0000 and nothing else (divergence D4); the same array when
+    /// there is no such line. Lines are split on CR and LF bytes, which UTF-8 decoding never merges into other characters.
+    /// </summary>
+    public static byte[] WithoutNulsAfterRetryDigits(byte[] input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (Array.IndexOf(input, (byte)0) < 0)
+        {
+            return input;
+        }
+
+        int start = input.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
+        var output = new List<byte>(input.Length);
+        output.AddRange(input.AsSpan(0, start).ToArray());
+        bool changed = false;
+        int lineStart = start;
+        for (int i = start; i <= input.Length; i++)
+        {
+            if (i < input.Length && input[i] is not ((byte)'\r' or (byte)'\n'))
+            {
+                continue;
+            }
+
+            ReadOnlySpan<byte> line = input.AsSpan(lineStart, i - lineStart);
+            int nuls = TrailingNulsAfterRetryDigits(line);
+            output.AddRange(line[..^nuls].ToArray());
+            changed |= nuls > 0;
+            if (i < input.Length)
+            {
+                output.Add(input[i]);
+            }
+
+            lineStart = i + 1;
+        }
+
+        return changed ? [.. output] : input;
+
+        static int TrailingNulsAfterRetryDigits(ReadOnlySpan<byte> line)
+        {
+            if (!line.StartsWith("retry:"u8))
+            {
+                return 0;
+            }
+
+            ReadOnlySpan<byte> value = line["retry:".Length..];
+            if (value.StartsWith(" "u8))
+            {
+                value = value[1..];
+            }
+
+            int digits = 0;
+            while (digits < value.Length && value[digits] is >= (byte)'0' and <= (byte)'9')
+            {
+                digits++;
+            }
+
+            int nuls = value.Length - digits;
+            return digits > 0 && nuls > 0 && !value[digits..].ContainsAnyExcept((byte)0) ? nuls : 0;
+        }
     }
 
     /// <summary>
