@@ -108,7 +108,7 @@ for (long index = options.From; ; index++)
         {
             string oracle = failure.Oracle;
             string path;
-            if (script is not null && OracleSuite.Check(script, checkSeed, oracle) is not null && oracle == OracleNames.Encoder)
+            if (script is not null && oracle == OracleNames.Encoder)
             {
                 IReadOnlyList<EncoderOp> small = Minimizer.Minimize(script, s => OracleSuite.Check([.. s], checkSeed, oracle) is not null);
                 OracleFailure final = OracleSuite.Check([.. small], checkSeed, oracle) ?? failure;
