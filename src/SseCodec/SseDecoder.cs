@@ -186,9 +186,22 @@ public sealed partial class SseDecoder : IDisposable
     /// Ends the stream: a pending, unterminated line or event is discarded and its <c>id</c> is not committed.
     /// A line that ended in CR was already processed when the CR arrived.
     /// </summary>
+    /// <exception cref="SseLimitExceededException">The stream ended with bytes held back as a possible byte order mark that, as the start of a line, are longer than <see cref="SseParserOptions.MaxLineLength"/>.</exception>
     public void Complete()
     {
         ThrowIfDisposed();
+
+        // Bytes held back as a possible BOM turn out to start an unterminated line: like any line's bytes, they must fit the limit.
+        if (_bomState is > 0 and < BomResolved && _bomState > _maxLineLength)
+        {
+            FailLineTooLong(0);
+        }
+
+        EndStream();
+    }
+
+    private void EndStream()
+    {
         _version++;
         _currentKind = SseItemKind.None;
         _currentBytes = default;
@@ -205,7 +218,8 @@ public sealed partial class SseDecoder : IDisposable
     /// </summary>
     public void Reset()
     {
-        Complete();
+        ThrowIfDisposed();
+        EndStream();
         _fault = null;
         _streamOffset = 0;
         _bomState = 0;
