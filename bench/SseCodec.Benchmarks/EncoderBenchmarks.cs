@@ -42,6 +42,37 @@ public class EncoderBenchmarks
         _typed = Enumerable.Range(0, Events).Select(i => new SseItem<string>(Json(i), i % 2 == 0 ? "update" : "insert") { EventId = i.ToString() }).ToArray();
         _multiLine = Enumerable.Range(0, Events).Select(i => new SseItem<string>($"line one of {i}\nline two: {Json(i)}\r\nline three\n")).ToArray();
         _quotes = Enumerable.Range(0, Events).Select(i => new SseItem<Quote>(new Quote($"SYM{i % 50}", i * 1.25m, i * 1000L, "note"), "quote")).ToArray();
+
+        // Both sides must write the same events: parse what each wrote and compare.
+        Same("DataOnly", () => SseFormatter_DataOnly().GetAwaiter().GetResult(), SseEncoder_DataOnly);
+        Same("TypeIdData", () => SseFormatter_TypeIdData().GetAwaiter().GetResult(), SseEncoder_TypeIdData);
+        Same("MultiLine", () => SseFormatter_MultiLine().GetAwaiter().GetResult(), SseEncoder_MultiLine);
+        Same("Json", () => SseFormatter_Json().GetAwaiter().GetResult(), SseEncoder_Json);
+    }
+
+    private void Same(string scenario, Action formatter, Action encoder)
+    {
+        formatter();
+        List<string> expected = Parse(_stream.GetBuffer().AsSpan(0, (int)_stream.Position));
+        encoder();
+        List<string> actual = Parse(_stream.GetBuffer().AsSpan(0, (int)_stream.Position));
+        if (expected.Count != Events || !expected.SequenceEqual(actual))
+        {
+            throw new InvalidOperationException($"{scenario}: SseFormatter wrote {expected.Count} events, SseEncoder {actual.Count}, or they differ.");
+        }
+    }
+
+    private static List<string> Parse(ReadOnlySpan<byte> bytes)
+    {
+        var events = new List<string>();
+        using var decoder = new SseDecoder();
+        while (decoder.TryReadEvent(bytes, out int consumed, out SseEvent e))
+        {
+            bytes = bytes.Slice(consumed);
+            events.Add($"{e.EventType}|{e.LastEventId}|{e.GetDataString()}");
+        }
+
+        return events;
     }
 
     [BenchmarkCategory("DataOnly"), Benchmark(Baseline = true, OperationsPerInvoke = Events)]

@@ -6,6 +6,8 @@ internal static class SseCommand
     public const int ExitOk = 0;
     public const int ExitUsage = 1;
     public const int ExitDataError = 2;
+    public const int ExitConnectionFailed = 3;
+    public const int ExitCanceled = 130;
 
     private const string Usage = """
         sse: the SseCodec command-line tool for text/event-stream.
@@ -22,6 +24,14 @@ internal static class SseCommand
               only where it changes the last event ID), {"id":I} alone an id-only block, {"retry":N} alone a
               retry line, {"comment":C} a comment. 'sse encode | sse parse' gives back parse's own output.
 
+          sse listen URL [-H 'Name: value']... [--method M] [--data BODY|@FILE] [--last-event-id ID] [--json]
+                         [--read-timeout SECONDS] [--retry-server-errors] [--max-line-length N] [--max-event-size N]
+              Connect to an event stream and print its events as they arrive (as event-stream blocks, or with
+              --json as parse's {"type":T,"data":D,"id":I} lines), reconnecting as a browser's EventSource does:
+              after the end of the body or a network error, waiting the server's retry (3 s by default) and
+              sending Last-Event-ID. --data sends a body (POST unless --method says otherwise; Content-Type
+              application/json unless -H sets one) on every connection. Connection state goes to stderr.
+
           sse serve [--urls URL] [--retry MS] [--heartbeat S] [--interval MS] [--stdin]
               Serve an event stream at /events (default http://127.0.0.1:8080; a page at / shows it):
               a message every interval (default 1000 ms) carrying the time, ids counting up, kept in a
@@ -34,8 +44,10 @@ internal static class SseCommand
               both, dropping and resuming the connection halfway through Last-Event-ID, and print what
               arrived and the rate.
 
-        Exit codes: 0 at the end of input, 1 for a usage error, 2 when the stream breaks a limit
-        (parse), a line is not valid input (encode), or the demo saw a gap or a duplicate (demo).
+        Exit codes: 0 at the end of input (parse, encode) or when the server ends the stream with 204 (listen),
+        1 for a usage error, 2 when the stream breaks a limit (parse, listen), a line is not valid input
+        (encode) or the demo saw a gap or a duplicate (demo), 3 when the connection fails (listen: a status
+        other than 200 and 204, or another content type), 130 when interrupted.
         """;
 
     public static async Task<int> RunAsync(string[] args, Stream stdin, Stream stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -54,6 +66,7 @@ internal static class SseCommand
                 "encode" => await EncodeCommand.RunAsync(args.AsMemory(1), stdin, stdout, stderr, cancellationToken),
                 "serve" => await ServeCommand.RunAsync(args.AsMemory(1), stdin, stderr, cancellationToken),
                 "demo" => await RunDemoAsync(args.AsMemory(1), stdout, stderr, cancellationToken),
+                "listen" => await ListenCommand.RunAsync(args.AsMemory(1), stdout, stderr, cancellationToken),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
         }

@@ -13,7 +13,7 @@ namespace SseCodec;
 internal ref struct BufferCursor
 {
     /// <summary>The largest size hint asked of the writer; a larger item is written in pieces of about this size.</summary>
-    internal const int MaxSizeHint = 64 * 1024;
+    internal const int MaxSizeHint = 4096;
 
     private readonly IBufferWriter<byte> _writer;
     private Span<byte> _free;

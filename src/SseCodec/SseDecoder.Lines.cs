@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 
 namespace SseCodec;
@@ -80,15 +81,25 @@ public sealed partial class SseDecoder
             pos = SkipByteOrderMark(chunk, pos);
         }
 
+        var lineEnds = new LineEndScanner(chunk);
         while (pos < chunk.Length)
         {
             ReadOnlySpan<byte> rest = chunk.Slice(pos);
 
-            // Look no further than the line may reach, so a line over the limit is rejected without scanning on.
+            // A blank line, the most common line there is, needs no search. Otherwise look no further than the line
+            // may reach, so a line over the limit is rejected without scanning on.
             int budget = _maxLineLength - _lineLength;
-            int eol = rest.Length > budget
-                ? rest.Slice(0, budget + 1).IndexOfAny(Cr, Lf)
-                : rest.IndexOfAny(Cr, Lf);
+            int eol;
+            if (rest[0] is Lf or Cr)
+            {
+                eol = 0;
+            }
+            else
+            {
+                int searchEnd = rest.Length > budget ? pos + budget + 1 : chunk.Length;
+                int found = lineEnds.Next(pos, searchEnd);
+                eol = found < 0 ? -1 : found - pos;
+            }
 
             if (eol < 0)
             {
@@ -177,46 +188,32 @@ public sealed partial class SseDecoder
                 : SseItemKind.None;
         }
 
-        ReadOnlySpan<byte> name;
-        int valueStart;
-        int colon = line.IndexOf(Colon);
-        if (colon >= 0)
+        // Spec: "If the line contains a U+003A COLON character (:): Collect the characters on the line before the first
+        // U+003A COLON character (:), and let field be that string." and "Otherwise, the string is not empty but does not
+        // contain a U+003A COLON character (:): Process the field ... using the whole line as the field name, and the
+        // empty string as the field value." Either way the field name is a known one exactly when the line starts with
+        // that name followed by a colon or by the end of the line; every other name is ignored ("Otherwise: The field is
+        // ignored."), so known names are recognized by their bytes and nothing else needs parsing. Names are compared
+        // as exact bytes: the spec's comparisons are case-sensitive.
+        switch (line[0])
         {
-            // Spec: "Collect the characters on the line before the first U+003A COLON character (:), and let field be that
-            // string. Collect the characters on the line after the first U+003A COLON character (:), and let value be that
-            // string. If value starts with a U+0020 SPACE character, remove it from value."
-            name = line.Slice(0, colon);
-            valueStart = colon + 1;
-            if ((uint)valueStart < (uint)line.Length && line[valueStart] == Space)
+            case (byte)'d' when IsField(line, DataName, 4):
             {
-                valueStart++;
+                int valueStart = ValueStart(line, 4);
+                AppendData(chunk, line.Slice(valueStart), lineOffsetInChunk < 0 ? -1 : lineOffsetInChunk + valueStart, valueStart, lineStartOffset, isStable);
+                return SseItemKind.None;
             }
-        }
-        else
-        {
-            // Spec: "Process the field using the steps described below, using the whole line as the field name,
-            // and the empty string as the field value."
-            name = line;
-            valueStart = line.Length;
-        }
 
-        ReadOnlySpan<byte> value = line.Slice(valueStart);
-
-        // Field names are compared as exact bytes: the spec's comparisons are case-sensitive.
-        switch (name.Length)
-        {
-            case 4 when name.SequenceEqual("data"u8):
-                AppendData(chunk, value, lineOffsetInChunk < 0 ? -1 : lineOffsetInChunk + valueStart, valueStart, lineStartOffset, isStable);
-                return SseItemKind.None;
-
-            case 5 when name.SequenceEqual("event"u8):
+            case (byte)'e' when IsField(line, EventName, 5):
                 // Spec: "If the field name is "event": Set the event type buffer to field value."
-                CopyInto(ref _eventTypeBuffer, ref _eventTypeLength, value);
+                CopyInto(ref _eventTypeBuffer, ref _eventTypeLength, line.Slice(ValueStart(line, 5)));
                 return SseItemKind.None;
 
-            case 2 when name.SequenceEqual("id"u8):
+            case (byte)'i' when line.Length >= 2 && line[1] == (byte)'d' && (line.Length == 2 || line[2] == Colon):
+            {
                 // Spec: "If the field value does not contain U+0000 NULL, then set the last event ID buffer to the field
                 // value. Otherwise, ignore the field."
+                ReadOnlySpan<byte> value = line.Slice(ValueStart(line, 2));
                 if (!value.Contains((byte)0))
                 {
                     CopyInto(ref _idBuffer, ref _idLength, value);
@@ -224,14 +221,57 @@ public sealed partial class SseDecoder
                 }
 
                 return SseItemKind.None;
+            }
 
-            case 5 when name.SequenceEqual("retry"u8):
-                return SetReconnectionTime(value);
+            case (byte)'r' when IsField(line, RetryName, 5):
+                return SetReconnectionTime(line.Slice(ValueStart(line, 5)));
 
             default:
                 // Spec: "Otherwise: The field is ignored."
                 return SseItemKind.None;
         }
+    }
+
+    // The first four bytes of "data", "event" and "retry", read as a little-endian integer.
+    private const uint DataName = 'd' | ('a' << 8) | ('t' << 16) | ((uint)'a' << 24);
+    private const uint EventName = 'e' | ('v' << 8) | ('e' << 16) | ((uint)'n' << 24);
+    private const uint RetryName = 'r' | ('e' << 8) | ('t' << 16) | ((uint)'r' << 24);
+
+    /// <summary>
+    /// Whether <paramref name="line"/> is the field whose name is <paramref name="nameLength"/> bytes long and starts with
+    /// <paramref name="firstFour"/>: the name, then a colon or the end of the line.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsField(ReadOnlySpan<byte> line, uint firstFour, int nameLength)
+    {
+        if (line.Length < nameLength || BinaryPrimitives.ReadUInt32LittleEndian(line) != firstFour)
+        {
+            return false;
+        }
+
+        // "event" and "retry" have a fifth byte: 't' and 'y'.
+        if (nameLength == 5 && line[4] != (firstFour == EventName ? (byte)'t' : (byte)'y'))
+        {
+            return false;
+        }
+
+        return line.Length == nameLength || line[nameLength] == Colon;
+    }
+
+    /// <summary>
+    /// Where the value of a field line starts. Spec: "Collect the characters on the line after the first U+003A COLON
+    /// character (:), and let value be that string. If value starts with a U+0020 SPACE character, remove it from value."
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ValueStart(ReadOnlySpan<byte> line, int nameLength)
+    {
+        int start = nameLength + 1;
+        if (start > line.Length)
+        {
+            return line.Length;
+        }
+
+        return start < line.Length && line[start] == Space ? start + 1 : start;
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 
 namespace SseCodec;
 
@@ -8,6 +9,27 @@ public sealed partial class SseDecoder
 {
     private SseItemKind ParseSequence(ref ReadOnlySequence<byte> input)
     {
+        // One array, or one segment of a pipe: take it apart and put the rest back together directly, which costs far
+        // less per read than the general First and Slice.
+        if (SequenceMarshal.TryGetArray(input, out ArraySegment<byte> array))
+        {
+            ReadOnlyMemory<byte> memory = array;
+            SseItemKind kind = ParseChunk(memory.Span, isStable: true, out int consumed);
+            Publish(kind, memory);
+            input = new ReadOnlySequence<byte>(array.Array!, array.Offset + consumed, array.Count - consumed);
+            return kind;
+        }
+
+        if (SequenceMarshal.TryGetReadOnlySequenceSegment(input, out ReadOnlySequenceSegment<byte>? startSegment, out int startIndex, out ReadOnlySequenceSegment<byte>? endSegment, out int endIndex)
+            && ReferenceEquals(startSegment, endSegment))
+        {
+            ReadOnlyMemory<byte> memory = startSegment.Memory.Slice(startIndex, endIndex - startIndex);
+            SseItemKind kind = ParseChunk(memory.Span, isStable: true, out int consumed);
+            Publish(kind, memory);
+            input = new ReadOnlySequence<byte>(startSegment, startIndex + consumed, endSegment, endIndex);
+            return kind;
+        }
+
         if (input.IsSingleSegment)
         {
             ReadOnlyMemory<byte> memory = input.First;

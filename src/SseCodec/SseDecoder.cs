@@ -43,6 +43,10 @@ public sealed partial class SseDecoder : IDisposable
     private Exception? _fault;
     private bool _disposed;
 
+    // The last few ASCII event types seen, compared as bytes against their strings.
+    private readonly string?[] _recentTypes = new string?[4];
+    private int _nextRecentType;
+
     /// <summary>Creates a decoder at the start of a stream.</summary>
     /// <param name="options">Limits and buffer pool; the defaults when <see langword="null"/>.</param>
     public SseDecoder(SseParserOptions? options = null)
@@ -182,9 +186,22 @@ public sealed partial class SseDecoder : IDisposable
     /// Ends the stream: a pending, unterminated line or event is discarded and its <c>id</c> is not committed.
     /// A line that ended in CR was already processed when the CR arrived.
     /// </summary>
+    /// <exception cref="SseLimitExceededException">The stream ended with bytes held back as a possible byte order mark that, as the start of a line, are longer than <see cref="SseParserOptions.MaxLineLength"/>.</exception>
     public void Complete()
     {
         ThrowIfDisposed();
+
+        // Bytes held back as a possible BOM turn out to start an unterminated line: like any line's bytes, they must fit the limit.
+        if (_bomState is > 0 and < BomResolved && _bomState > _maxLineLength)
+        {
+            FailLineTooLong(0);
+        }
+
+        EndStream();
+    }
+
+    private void EndStream()
+    {
         _version++;
         _currentKind = SseItemKind.None;
         _currentBytes = default;
@@ -201,7 +218,8 @@ public sealed partial class SseDecoder : IDisposable
     /// </summary>
     public void Reset()
     {
-        Complete();
+        ThrowIfDisposed();
+        EndStream();
         _fault = null;
         _streamOffset = 0;
         _bomState = 0;
@@ -257,11 +275,43 @@ public sealed partial class SseDecoder : IDisposable
                 return "message";
             }
 
-            return _dispatchedTypeString ??= CreateTypeString(_dispatchedType.AsSpan(0, _dispatchedTypeLength));
-
-            static string CreateTypeString(ReadOnlySpan<byte> utf8) =>
-                utf8.SequenceEqual("message"u8) ? "message" : StringPool.Shared.GetOrAdd(utf8, Encoding.UTF8);
+            return _dispatchedTypeString ??= LookUpEventType(_dispatchedType.AsSpan(0, _dispatchedTypeLength));
         }
+    }
+
+    /// <summary>
+    /// Finds the string for an event type: <c>message</c> is built in, the last few ASCII types this decoder saw are kept
+    /// (a stream that alternates between types finds them here, without hashing or locking), and others come from
+    /// <see cref="StringPool.Shared"/>, so a type seen before allocates nothing.
+    /// </summary>
+    private string LookUpEventType(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.SequenceEqual("message"u8))
+        {
+            return "message";
+        }
+
+        foreach (string? recent in _recentTypes)
+        {
+            if (recent is null)
+            {
+                break;
+            }
+
+            if (Ascii.Equals(utf8, recent))
+            {
+                return recent;
+            }
+        }
+
+        string value = StringPool.Shared.GetOrAdd(utf8, Encoding.UTF8);
+        if (Ascii.IsValid(utf8))
+        {
+            _recentTypes[_nextRecentType] = value;
+            _nextRecentType = (_nextRecentType + 1) % _recentTypes.Length;
+        }
+
+        return value;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

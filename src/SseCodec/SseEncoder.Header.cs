@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
 namespace SseCodec;
@@ -14,7 +15,7 @@ public static partial class SseEncoder
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public EventHeader(string? eventType, string? id, TimeSpan? retry)
         {
-            int size = 0;
+            int maxSize = 0;
 
             // Spec: "If the event type buffer has a value other than the empty string, change the type of the newly
             // created event to equal the value of the event type buffer." Empty and "message" both give "message".
@@ -26,7 +27,7 @@ public static partial class SseEncoder
                 }
 
                 _eventType = eventType;
-                size += EventPrefix.Length + Utf8Length(eventType) + 1;
+                maxSize += EventPrefix.Length + (MaxUtf8BytesPerChar * eventType.Length) + 1;
             }
 
             if (id is not null)
@@ -39,7 +40,7 @@ public static partial class SseEncoder
                 }
 
                 _id = id;
-                size += IdPrefix.Length + Utf8Length(id) + 1;
+                maxSize += IdPrefix.Length + (MaxUtf8BytesPerChar * id.Length) + 1;
             }
 
             _retryMilliseconds = -1;
@@ -51,13 +52,75 @@ public static partial class SseEncoder
                 }
 
                 _retryMilliseconds = value.Ticks / TimeSpan.TicksPerMillisecond;
-                size += RetryPrefix.Length + CountDigits((ulong)_retryMilliseconds) + 1;
+                maxSize += RetryPrefix.Length + CountDigits((ulong)_retryMilliseconds) + 1;
             }
 
-            Size = size;
+            MaxSize = maxSize;
         }
 
-        public int Size { get; }
+        /// <summary>An upper bound of <see cref="Size"/>, from lengths alone (a UTF-16 unit takes at most 3 UTF-8 bytes).</summary>
+        public int MaxSize { get; }
+
+        /// <summary>The exact size of the lines, in bytes.</summary>
+        public int Size
+        {
+            get
+            {
+                int size = 0;
+                if (_eventType is not null)
+                {
+                    size += EventPrefix.Length + Utf8Length(_eventType) + 1;
+                }
+
+                if (_id is not null)
+                {
+                    size += IdPrefix.Length + Utf8Length(_id) + 1;
+                }
+
+                if (_retryMilliseconds >= 0)
+                {
+                    size += RetryPrefix.Length + CountDigits((ulong)_retryMilliseconds) + 1;
+                }
+
+                return size;
+            }
+        }
+
+        /// <summary>Writes the lines into <paramref name="destination"/>, which holds at least <see cref="MaxSize"/> bytes.</summary>
+        /// <returns>The number of bytes written.</returns>
+        public int WriteTo(Span<byte> destination)
+        {
+            int written = 0;
+            if (_eventType is not null)
+            {
+                written += WriteLineTo(destination, EventPrefix, _eventType);
+            }
+
+            if (_id is not null)
+            {
+                written += WriteLineTo(destination.Slice(written), IdPrefix, _id);
+            }
+
+            if (_retryMilliseconds >= 0)
+            {
+                Span<byte> line = destination.Slice(written);
+                RetryPrefix.CopyTo(line);
+                bool formatted = _retryMilliseconds.TryFormat(line.Slice(RetryPrefix.Length), out int digits, default, System.Globalization.CultureInfo.InvariantCulture);
+                Debug.Assert(formatted);
+                line[RetryPrefix.Length + digits] = Lf;
+                written += RetryPrefix.Length + digits + 1;
+            }
+
+            return written;
+        }
+
+        private static int WriteLineTo(Span<byte> destination, ReadOnlySpan<byte> prefix, string value)
+        {
+            prefix.CopyTo(destination);
+            int length = prefix.Length + TranscodeTo(destination.Slice(prefix.Length), value);
+            destination[length] = Lf;
+            return length + 1;
+        }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Write(ref BufferCursor cursor)

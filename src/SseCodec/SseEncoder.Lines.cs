@@ -195,4 +195,82 @@ public static partial class SseEncoder
 
         cursor.WriteByte(Lf);
     }
+
+    /// <summary>
+    /// An upper bound of the size of <paramref name="text"/> written as <c>data</c> lines, from its length and its count
+    /// of CR and LF (each may start a new line) alone. <paramref name="lineBreak"/> is the first CR or LF, or -1.
+    /// </summary>
+    internal static long MaxDataSize(ReadOnlySpan<byte> text, int lineBreak, int maxBytesPerUnit)
+    {
+        long lines = 1;
+        if (lineBreak >= 0)
+        {
+            ReadOnlySpan<byte> rest = text.Slice(lineBreak);
+            lines += rest.Count(Cr) + rest.Count(Lf);
+        }
+
+        return (lines * (DataPrefix.Length + 1)) + ((long)text.Length * maxBytesPerUnit) + 1;
+    }
+
+    /// <inheritdoc cref="MaxDataSize(ReadOnlySpan{byte}, int, int)"/>
+    internal static long MaxDataSize(ReadOnlySpan<char> text, int lineBreak)
+    {
+        long lines = 1;
+        if (lineBreak >= 0)
+        {
+            ReadOnlySpan<char> rest = text.Slice(lineBreak);
+            lines += rest.Count('\r') + rest.Count('\n');
+        }
+
+        return (lines * (DataPrefix.Length + 1)) + ((long)text.Length * MaxUtf8BytesPerChar) + 1;
+    }
+
+    /// <summary>Writes <paramref name="text"/> as lines into <paramref name="destination"/>, which is large enough.</summary>
+    /// <returns>The number of bytes written.</returns>
+    internal static int WriteLinesTo(Span<byte> destination, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> text, int lineBreak)
+    {
+        int written = 0;
+        while (true)
+        {
+            prefix.CopyTo(destination.Slice(written));
+            written += prefix.Length;
+            if (lineBreak < 0)
+            {
+                text.CopyTo(destination.Slice(written));
+                written += text.Length;
+                destination[written] = Lf;
+                return written + 1;
+            }
+
+            text.Slice(0, lineBreak).CopyTo(destination.Slice(written));
+            written += lineBreak;
+            destination[written++] = Lf;
+            int breakLength = text[lineBreak] == Cr && lineBreak + 1 < text.Length && text[lineBreak + 1] == Lf ? 2 : 1;
+            text = text.Slice(lineBreak + breakLength);
+            lineBreak = text.IndexOfAny(Cr, Lf);
+        }
+    }
+
+    /// <inheritdoc cref="WriteLinesTo(Span{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, int)"/>
+    internal static int WriteLinesTo(Span<byte> destination, ReadOnlySpan<byte> prefix, ReadOnlySpan<char> text, int lineBreak)
+    {
+        int written = 0;
+        while (true)
+        {
+            prefix.CopyTo(destination.Slice(written));
+            written += prefix.Length;
+            if (lineBreak < 0)
+            {
+                written += TranscodeTo(destination.Slice(written), text);
+                destination[written] = Lf;
+                return written + 1;
+            }
+
+            written += TranscodeTo(destination.Slice(written), text.Slice(0, lineBreak));
+            destination[written++] = Lf;
+            int breakLength = text[lineBreak] == '\r' && lineBreak + 1 < text.Length && text[lineBreak + 1] == '\n' ? 2 : 1;
+            text = text.Slice(lineBreak + breakLength);
+            lineBreak = text.IndexOfAny('\r', '\n');
+        }
+    }
 }

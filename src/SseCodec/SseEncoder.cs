@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Diagnostics;
 using System.Text;
+using System.Text.Unicode;
 
 namespace SseCodec;
 
@@ -44,6 +46,15 @@ public static partial class SseEncoder
     internal const byte Lf = (byte)'\n';
     internal const byte Cr = (byte)'\r';
 
+    /// <summary>
+    /// Events whose size is bounded by this many bytes from lengths alone are written through one span. It is no more
+    /// than the pooled block of a Kestrel or <see cref="System.IO.Pipelines.Pipe"/> writer, so the span is never an unpooled array.
+    /// </summary>
+    internal const int FastPathMaxSize = 4096;
+
+    /// <summary>The most UTF-8 bytes one UTF-16 code unit can become (a surrogate pair: 4 bytes for 2 units).</summary>
+    internal const int MaxUtf8BytesPerChar = 3;
+
     /// <summary>Writes an event whose data is UTF-8 bytes.</summary>
     /// <param name="destination">The writer to write to.</param>
     /// <param name="utf8Data">The event's data as UTF-8; CR, LF and CRLF in it separate lines.</param>
@@ -58,8 +69,21 @@ public static partial class SseEncoder
         ArgumentNullException.ThrowIfNull(destination);
         var header = new EventHeader(eventType, id, retry);
         int lineBreak = utf8Data.IndexOfAny(Cr, Lf);
-        long size = header.Size + (lineBreak < 0 ? DataPrefix.Length + utf8Data.Length + 1 : MeasureLines(utf8Data, DataPrefix.Length)) + 1;
+        long bound = header.MaxSize + MaxDataSize(utf8Data, lineBreak, maxBytesPerUnit: 1);
+        if (bound <= FastPathMaxSize)
+        {
+            // Small events, the common case: one span of the bound's size, written straight through, advanced once.
+            Span<byte> span = destination.GetSpan((int)bound);
+            int written = header.WriteTo(span);
+            written += WriteLinesTo(span.Slice(written), DataPrefix, utf8Data, lineBreak);
 
+            // Spec: "If the line is empty (a blank line) Dispatch the event."
+            span[written] = Lf;
+            destination.Advance(written + 1);
+            return;
+        }
+
+        long size = header.Size + (lineBreak < 0 ? DataPrefix.Length + utf8Data.Length + 1 : MeasureLines(utf8Data, DataPrefix.Length)) + 1;
         var cursor = new BufferCursor(destination, size);
         header.Write(ref cursor);
         if (lineBreak < 0)
@@ -73,7 +97,6 @@ public static partial class SseEncoder
             WriteLines(ref cursor, DataPrefix, utf8Data);
         }
 
-        // Spec: "If the line is empty (a blank line) Dispatch the event."
         cursor.WriteByte(Lf);
         cursor.Commit();
     }
@@ -113,8 +136,19 @@ public static partial class SseEncoder
         ArgumentNullException.ThrowIfNull(destination);
         var header = new EventHeader(eventType, id, retry);
         int lineBreak = data.IndexOfAny('\r', '\n');
-        long size = header.Size + (lineBreak < 0 ? DataPrefix.Length + Utf8Length(data) + 1 : MeasureLines(data, DataPrefix.Length)) + 1;
+        long bound = header.MaxSize + MaxDataSize(data, lineBreak);
+        if (bound <= FastPathMaxSize)
+        {
+            // Small events, the common case: transcoded straight into one span of the bound's size, advanced once.
+            Span<byte> span = destination.GetSpan((int)bound);
+            int written = header.WriteTo(span);
+            written += WriteLinesTo(span.Slice(written), DataPrefix, data, lineBreak);
+            span[written] = Lf;
+            destination.Advance(written + 1);
+            return;
+        }
 
+        long size = header.Size + (lineBreak < 0 ? DataPrefix.Length + Utf8Length(data) + 1 : MeasureLines(data, DataPrefix.Length)) + 1;
         var cursor = new BufferCursor(destination, size);
         header.Write(ref cursor);
         if (lineBreak < 0)
@@ -216,4 +250,12 @@ public static partial class SseEncoder
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static int Utf8Length(ReadOnlySpan<char> text) =>
         Encoding.UTF8.GetByteCount(text);
+
+    /// <summary>Transcodes <paramref name="text"/> into <paramref name="destination"/>, which is large enough; an unpaired surrogate becomes U+FFFD.</summary>
+    internal static int TranscodeTo(Span<byte> destination, ReadOnlySpan<char> text)
+    {
+        OperationStatus status = Utf8.FromUtf16(text, destination, out _, out int written, replaceInvalidSequences: true);
+        Debug.Assert(status == OperationStatus.Done);
+        return written;
+    }
 }

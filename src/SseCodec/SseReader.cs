@@ -76,6 +76,12 @@ public sealed class SseReader : IDisposable, IAsyncDisposable
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled, or the pipe's pending read was.</exception>
     public ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default)
     {
+        // The next event is often in the buffer already: no state machine for that.
+        if (_holdingBuffer && !_disposed && _decoder.TryReadEvent(ref _buffer, out _))
+        {
+            return new ValueTask<bool>(true);
+        }
+
         ValueTask<SseItemKind> read = ReadCoreAsync(EventsOnly, cancellationToken);
         return read.IsCompletedSuccessfully ? new ValueTask<bool>(read.Result != SseItemKind.None) : AwaitEvent(read);
 

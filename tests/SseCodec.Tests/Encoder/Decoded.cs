@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using SseCodec.Tests.Infrastructure;
 
 namespace SseCodec.Tests.Encoder;
 
@@ -44,7 +45,7 @@ public static class Decoded
     {
         using var decoder = new SseDecoder();
         var items = new List<Item>();
-        ReadOnlySequence<byte> sequence = Segments.Split(bytes, segment);
+        ReadOnlySequence<byte> sequence = Streams.Segmented(bytes, segment);
         while (true)
         {
             SseItemKind kind = decoder.ReadItem(ref sequence);
@@ -82,41 +83,4 @@ public static class Decoded
         SseItemKind.ReconnectionTime => new Retry((long)decoder.ReconnectionTime!.Value.TotalMilliseconds),
         _ => throw new InvalidOperationException(),
     };
-}
-
-/// <summary>Builds multi-segment sequences.</summary>
-public static class Segments
-{
-    public static ReadOnlySequence<byte> Split(byte[] bytes, int segment)
-    {
-        if (bytes.Length == 0)
-        {
-            return ReadOnlySequence<byte>.Empty;
-        }
-
-        Segment first = new(bytes.AsMemory(0, Math.Min(segment, bytes.Length)), 0);
-        Segment last = first;
-        for (int offset = segment; offset < bytes.Length; offset += segment)
-        {
-            last = last.Append(bytes.AsMemory(offset, Math.Min(segment, bytes.Length - offset)));
-        }
-
-        return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
-    }
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
+using SseCodec.Tests.Infrastructure;
 
 namespace SseCodec.Tests.Encoder;
 
@@ -27,7 +28,7 @@ public class EncoderRoundTripProperties
                     break;
                 default:
                     byte[] bytes = Encoding.UTF8.GetBytes(e.Data);
-                    SseEncoder.WriteEvent(buffer, Segments.Split(bytes, Math.Max(1, bytes.Length / 3)), e.Type, e.Id, retry);
+                    SseEncoder.WriteEvent(buffer, Streams.Segmented(bytes, Math.Max(1, bytes.Length / 3)), e.Type, e.Id, retry);
                     break;
             }
         }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using SseCodec.Reference;
 
 namespace SseCodec.Tests.Infrastructure;
 
@@ -7,39 +8,9 @@ internal static class Streams
 {
     public static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
 
-    /// <summary>Builds a multi-segment sequence whose segments have <paramref name="segmentSize"/> bytes (the last may be shorter).</summary>
-    public static ReadOnlySequence<byte> Segmented(byte[] bytes, int segmentSize)
-    {
-        if (bytes.Length <= segmentSize)
-        {
-            return new ReadOnlySequence<byte>(bytes);
-        }
-
-        Segment first = new(bytes.AsMemory(0, segmentSize), 0);
-        Segment last = first;
-        for (int offset = segmentSize; offset < bytes.Length; offset += segmentSize)
-        {
-            last = last.Append(bytes.AsMemory(offset, Math.Min(segmentSize, bytes.Length - offset)));
-        }
-
-        return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
-    }
+    /// <summary>A multi-segment sequence whose segments have <paramref name="segmentSize"/> bytes (the last may be shorter).</summary>
+    public static ReadOnlySequence<byte> Segmented(byte[] bytes, int segmentSize) =>
+        Segmenter.ToSequence(Segmenter.FixedSize(bytes, segmentSize));
 }
 
 /// <summary>A stream of one byte repeated forever: a peer that sends a line with no end.</summary>

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using SseCodec.Reference;
 using SseCodec.Tests.Infrastructure;
 
 namespace SseCodec.Tests.Parser;

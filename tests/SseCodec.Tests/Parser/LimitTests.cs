@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
+using SseCodec.Reference;
 using SseCodec.Tests.Infrastructure;
 
 namespace SseCodec.Tests.Parser;

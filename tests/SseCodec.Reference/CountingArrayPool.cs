@@ -1,9 +1,12 @@
 using System.Buffers;
 
-namespace SseCodec.Tests.Infrastructure;
+namespace SseCodec.Reference;
 
-/// <summary>An array pool that counts what is rented and not yet returned, so tests can prove nothing leaks.</summary>
-internal sealed class CountingArrayPool : ArrayPool<byte>
+/// <summary>
+/// An array pool that counts what is rented and not yet returned, so tests and the fuzzer can prove nothing leaks
+/// and that the memory held stays within the configured limits.
+/// </summary>
+public sealed class CountingArrayPool : ArrayPool<byte>
 {
     private readonly HashSet<byte[]> _outstanding = new(ReferenceEqualityComparer.Instance);
 

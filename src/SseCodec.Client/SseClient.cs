@@ -1,0 +1,882 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text;
+
+namespace SseCodec.Client;
+
+/// <summary>
+/// Consumes a <c>text/event-stream</c> over <see cref="HttpClient"/> with the behaviour of the browser's
+/// <c>EventSource</c> (WHATWG HTML §9.2): it reconnects after network errors and the end of the body, waits the
+/// server's reconnection time, resumes with <c>Last-Event-ID</c>, stops for good on 204, and fails on any other status
+/// or content type.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The client is pull-driven: it connects, waits and reconnects only inside <see cref="ReadAsync"/> (or an
+/// <c>await foreach</c> over the client), so no event is buffered and nothing runs in the background. Each event is
+/// the parser's zero-allocation <see cref="SseEvent"/> view, valid until the next read; copy what must outlive it.
+/// </para>
+/// <para>
+/// One consumer reads at a time. <see cref="Close"/>, <see cref="Restart"/>, <see cref="Dispose"/> and
+/// <see cref="ReadyState"/> may be used from any thread. Notifications (<see cref="Opened"/>, <see cref="Error"/>,
+/// <see cref="ReconnectScheduled"/>, <see cref="CommentReceived"/>, and <see cref="Closed"/> when the stream itself
+/// ends it) are raised synchronously on the reading flow, in the order things happen, never concurrently with each
+/// other; <see cref="Closed"/> caused by <see cref="Close"/> or <see cref="Dispose"/> is raised on the caller's thread.
+/// An exception thrown by a handler propagates out of the read.
+/// </para>
+/// <para>
+/// Shutting down by cancelling a read's token, by <see cref="Close"/>, by <see cref="Dispose"/> or by leaving an
+/// <c>await foreach</c> aborts the response and returns the parser's pooled buffers.
+/// </para>
+/// </remarks>
+public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncDisposable
+{
+    private const string LastEventIdHeader = "Last-Event-ID";
+    private static readonly MediaTypeWithQualityHeaderValue EventStreamAccept = new("text/event-stream");
+    private static readonly CacheControlHeaderValue NoCache = new() { NoCache = true };
+
+    private readonly HttpClient _httpClient;
+    private readonly bool _disposeHttpClient;
+    private readonly Uri _url;
+    private readonly SseClientOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Lock _gate = new();
+
+    // Shared with Close, Restart and Dispose: guarded by _gate.
+    private SseReadyState _readyState;
+    private CancellationTokenSource? _attemptCts;
+    private bool _reading;
+    private bool _closeRequested;
+    private bool _restartRequested;
+    private bool _disposed;
+    private byte[] _savedLastEventId;
+    private TimeSpan? _savedReconnectionTime;
+
+    // Owned by the reading flow (or by whoever holds _gate while no read is in progress).
+    private SseDecoder? _decoder;
+    private HttpResponseMessage? _response;
+    private PipeReader? _pipe;
+    private ReadOnlySequence<byte> _buffer;
+    private bool _holdingBuffer;
+    private bool _bodyEnded;
+    private bool _opened;
+    private long _openedTimestamp;
+    private int _consecutiveFailures;
+    private TimeSpan? _pendingDelay;
+
+    /// <summary>Creates a client that makes its own <see cref="HttpClient"/>, disposed with the client.</summary>
+    /// <param name="url">The absolute URL of the event stream.</param>
+    /// <param name="options">Request and reconnection settings; the defaults when <see langword="null"/>.</param>
+    /// <remarks>Its handler sends a non-ASCII <c>Last-Event-ID</c> as UTF-8, as the spec asks.</remarks>
+    public SseClient(Uri url, SseClientOptions? options = null)
+        : this(CreateHttpClient(), url, options, disposeHttpClient: true)
+    {
+    }
+
+    /// <summary>Creates a client over an <see cref="HttpClient"/> the caller owns (from <c>IHttpClientFactory</c>, say).</summary>
+    /// <param name="httpClient">The client to send requests with. Its handler decides on redirects, HTTP versions and proxies; its <see cref="HttpClient.DefaultRequestVersion"/> and <see cref="HttpClient.DefaultVersionPolicy"/> apply.</param>
+    /// <param name="url">The URL of the event stream; relative to <see cref="HttpClient.BaseAddress"/> if not absolute.</param>
+    /// <param name="options">Request and reconnection settings; the defaults when <see langword="null"/>.</param>
+    /// <param name="disposeHttpClient"><see langword="true"/> to dispose <paramref name="httpClient"/> with this client.</param>
+    public SseClient(HttpClient httpClient, Uri url, SseClientOptions? options = null, bool disposeHttpClient = false)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        ArgumentNullException.ThrowIfNull(url);
+        _httpClient = httpClient;
+        _disposeHttpClient = disposeHttpClient;
+        _url = url;
+        _options = options ?? new SseClientOptions();
+        _time = _options.TimeProvider ?? TimeProvider.System;
+        _savedLastEventId = string.IsNullOrEmpty(_options.LastEventId) ? [] : Encoding.UTF8.GetBytes(_options.LastEventId);
+        if (_savedLastEventId.AsSpan().IndexOfAny((byte)0, (byte)'\r', (byte)'\n') >= 0)
+        {
+            throw new ArgumentException("A last event ID cannot contain U+0000, CR or LF.", nameof(options));
+        }
+    }
+
+    /// <summary>Raised when a connection opens: a 200 response with a <c>text/event-stream</c> body.</summary>
+    public event EventHandler<SseOpenedEventArgs>? Opened;
+
+    /// <summary>
+    /// Raised when a connection ends or cannot be opened, as <c>EventSource</c> fires <c>error</c>: before every
+    /// reconnection (<see cref="SseErrorEventArgs.WillReconnect"/>), and when the connection fails for good.
+    /// </summary>
+    public event EventHandler<SseErrorEventArgs>? Error;
+
+    /// <summary>Raised when the client has decided to reconnect, with the delay it will wait first.</summary>
+    public event EventHandler<SseReconnectEventArgs>? ReconnectScheduled;
+
+    /// <summary>Raised once each time the client reaches <see cref="SseReadyState.Closed"/>.</summary>
+    public event EventHandler<SseClosedEventArgs>? Closed;
+
+    /// <summary>Raised for each comment line (heartbeats are usually comments). The comment is copied into a string only when a handler is attached.</summary>
+    public event EventHandler<SseCommentEventArgs>? CommentReceived;
+
+    /// <summary>The state of the connection. Safe to read from any thread.</summary>
+    public SseReadyState ReadyState
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _readyState;
+            }
+        }
+    }
+
+    /// <summary>The URL of the event stream.</summary>
+    public Uri Url => _url;
+
+    /// <summary>
+    /// The last event ID as of the last connection's end: what the next request sends as <c>Last-Event-ID</c> once the
+    /// current connection is over. During a connection, read each event's <see cref="SseEvent.LastEventId"/>.
+    /// </summary>
+    public string LastEventId
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return Encoding.UTF8.GetString(_savedLastEventId);
+            }
+        }
+    }
+
+    /// <summary>The reconnection time: the server's last valid <c>retry</c>, or <see cref="SseClientOptions.DefaultReconnectionTime"/>.</summary>
+    public TimeSpan ReconnectionTime
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _savedReconnectionTime ?? _options.DefaultReconnectionTime;
+            }
+        }
+    }
+
+    /// <summary>The event the last successful <see cref="ReadAsync"/> moved to, valid until the next read.</summary>
+    /// <exception cref="InvalidOperationException">The last read did not produce an event.</exception>
+    public SseEvent Current => _decoder is { } decoder ? decoder.CurrentEvent : throw new InvalidOperationException("The last read did not produce an event.");
+
+    /// <summary>
+    /// Moves to the next event, connecting and reconnecting as needed. The event is then in <see cref="Current"/>
+    /// until the next read.
+    /// </summary>
+    /// <param name="cancellationToken">Cancelling it shuts the client down: the connection is aborted and the client is <see cref="SseReadyState.Closed"/>.</param>
+    /// <returns><see langword="true"/> with an event in <see cref="Current"/>; <see langword="false"/> when the client is closed: by a 204 response, by <see cref="Close"/>, or earlier.</returns>
+    /// <exception cref="SseConnectionException">The connection failed: a status other than 200 and 204, another content type, or a parser limit. The client is closed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled. The client is closed.</exception>
+    /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+    /// <exception cref="InvalidOperationException">Another read is in progress.</exception>
+    public ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_reading)
+            {
+                throw new InvalidOperationException("Another read is in progress: an SseClient has one consumer at a time.");
+            }
+
+            if (_readyState == SseReadyState.Closed)
+            {
+                ReleaseConnection(keepDecoder: false);
+                return new ValueTask<bool>(false);
+            }
+
+            _reading = true;
+        }
+
+        return ReadCoreAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads every event until the client closes, for <c>await foreach</c>. Each event is valid until the loop moves on.
+    /// Leaving the loop early closes the client; <see cref="Restart"/> reopens it.
+    /// </summary>
+    /// <param name="cancellationToken">Cancelling it shuts the client down.</param>
+    /// <exception cref="SseConnectionException">The connection failed.</exception>
+    public async IAsyncEnumerable<SseEvent> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            while (await ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return Current;
+            }
+        }
+        finally
+        {
+            Close();
+        }
+    }
+
+    /// <summary>Reads every event until the client closes; see <see cref="ReadAllAsync"/>.</summary>
+    /// <param name="cancellationToken">Cancelling it shuts the client down.</param>
+    public IAsyncEnumerator<SseEvent> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>
+        ReadAllAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+
+    /// <summary>
+    /// Closes the client, as <c>EventSource.close()</c>: the state becomes <see cref="SseReadyState.Closed"/> at once,
+    /// a pending read returns <see langword="false"/>, and the response is aborted. <see cref="Restart"/> reopens it.
+    /// </summary>
+    public void Close() => CloseCore(disposing: false);
+
+    /// <summary>
+    /// Drops the current connection, if any, and connects again at once, with no reconnection delay and with the last
+    /// event ID. A closed client is reopened: the next read connects.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+    public void Restart()
+    {
+        CancellationTokenSource? attempt;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _restartRequested = true;
+            _closeRequested = false;
+            _readyState = SseReadyState.Connecting;
+            attempt = _attemptCts;
+        }
+
+        CancelQuietly(attempt);
+    }
+
+    /// <summary>Closes the client, aborts the response, returns pooled buffers and, if owned, disposes the <see cref="HttpClient"/>.</summary>
+    public void Dispose() => CloseCore(disposing: true);
+
+    /// <summary>Closes the client, aborts the response, returns pooled buffers and, if owned, disposes the <see cref="HttpClient"/>.</summary>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private void CloseCore(bool disposing)
+    {
+        CancellationTokenSource? attempt;
+        bool raise;
+        bool disposeHttp = false;
+        lock (_gate)
+        {
+            if (disposing)
+            {
+                disposeHttp = !_disposed && _disposeHttpClient;
+                _disposed = true;
+            }
+
+            raise = _readyState != SseReadyState.Closed;
+            _readyState = SseReadyState.Closed;
+            _closeRequested = true;
+            _restartRequested = false;
+            attempt = _attemptCts;
+            if (!_reading)
+            {
+                // No read is in progress, so nothing else touches the connection: release it here.
+                ReleaseConnection(keepDecoder: false);
+            }
+        }
+
+        CancelQuietly(attempt);
+        if (disposeHttp)
+        {
+            _httpClient.Dispose();
+        }
+
+        if (raise)
+        {
+            Closed?.Invoke(this, new SseClosedEventArgs(SseCloseReason.Closed, null));
+        }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> ReadCoreAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            _decoder ??= CreateDecoder();
+            while (true)
+            {
+                if (ConsumeRestartRequest())
+                {
+                    ReleaseConnection(keepDecoder: true);
+                    _pendingDelay = null;
+                }
+
+                if (_pipe is null)
+                {
+                    ConnectOutcome outcome = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+                    if (outcome == ConnectOutcome.Closed)
+                    {
+                        return false;
+                    }
+
+                    continue;
+                }
+
+                StepOutcome step = await ReadFromConnectionAsync(cancellationToken).ConfigureAwait(false);
+                if (step == StepOutcome.Event)
+                {
+                    return true;
+                }
+
+                if (step == StepOutcome.Closed)
+                {
+                    return false;
+                }
+            }
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _reading = false;
+                if (_readyState == SseReadyState.Closed)
+                {
+                    ReleaseConnection(keepDecoder: false);
+                }
+            }
+        }
+    }
+
+    private async ValueTask<ConnectOutcome> ConnectAsync(CancellationToken cancellationToken)
+    {
+        CancellationTokenSource attempt = BeginAttempt();
+        using CancellationTokenRegistration registration = cancellationToken.UnsafeRegister(static state => CancelQuietly((CancellationTokenSource)state!), attempt);
+        HttpResponseMessage? response = null;
+        try
+        {
+            if (_pendingDelay is { } delay)
+            {
+                _pendingDelay = null;
+                if (delay > TimeSpan.Zero)
+                {
+                    await Task.Delay(delay, _time, attempt.Token).ConfigureAwait(false);
+                }
+
+                // Spec: "If the EventSource object's readyState attribute is not set to CONNECTING, then return."
+                if (ReadyState != SseReadyState.Connecting)
+                {
+                    return ConnectOutcome.Closed;
+                }
+            }
+
+            ArmReadTimeout(attempt);
+            using (HttpRequestMessage request = CreateRequest())
+            {
+                response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attempt.Token).ConfigureAwait(false);
+            }
+
+            DisarmReadTimeout(attempt);
+            return await ProcessResponseAsync(response, attempt).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or HttpRequestException or IOException && exception is not SseConnectionException)
+        {
+            response?.Dispose();
+            if (_response == response)
+            {
+                _response = null;
+            }
+
+            return await HandleInterruptionAsync(exception, attempt, cancellationToken).ConfigureAwait(false) == StepOutcome.Closed
+                ? ConnectOutcome.Closed
+                : ConnectOutcome.Retry;
+        }
+        catch
+        {
+            response?.Dispose();
+            throw;
+        }
+    }
+
+    private async ValueTask<ConnectOutcome> ProcessResponseAsync(HttpResponseMessage response, CancellationTokenSource attempt)
+    {
+        HttpStatusCode status = response.StatusCode;
+        string? contentType = response.Content.Headers.ContentType?.ToString();
+
+        if (status == HttpStatusCode.NoContent)
+        {
+            // Spec (authoring notes): "a client can be told to stop reconnecting using the HTTP 204 No Content response code."
+            response.Dispose();
+            Shutdown(SseCloseReason.NoContent, null);
+            return ConnectOutcome.Closed;
+        }
+
+        if (status != HttpStatusCode.OK)
+        {
+            var failure = new SseConnectionException(
+                SseFailureReason.UnexpectedStatusCode,
+                status,
+                contentType,
+                $"The event stream at {response.RequestMessage?.RequestUri ?? _url} answered {(int)status} {response.ReasonPhrase} (content type {contentType ?? "none"}); expected 200 with text/event-stream.");
+            if (_options.RetryServerErrors && ((int)status >= 500 || status == HttpStatusCode.TooManyRequests))
+            {
+                TimeSpan? retryAfter = GetRetryAfter(response);
+                response.Dispose();
+                ScheduleReconnect(SseFailureReason.UnexpectedStatusCode, failure, retryAfter);
+                return ConnectOutcome.Retry;
+            }
+
+            response.Dispose();
+            throw FailConnection(failure);
+        }
+
+        if (!string.Equals(response.Content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase))
+        {
+            response.Dispose();
+
+            // Spec: "if res's status is not 200, or if res's `Content-Type` is not `text/event-stream`, then fail the connection."
+            throw FailConnection(new SseConnectionException(
+                SseFailureReason.UnexpectedContentType,
+                status,
+                contentType,
+                $"The event stream at {response.RequestMessage?.RequestUri ?? _url} answered 200 with content type {contentType ?? "none"}; expected text/event-stream."));
+        }
+
+        ArmReadTimeout(attempt);
+        Stream body = await response.Content.ReadAsStreamAsync(attempt.Token).ConfigureAwait(false);
+        DisarmReadTimeout(attempt);
+        _response = response;
+        _pipe = PipeReader.Create(body, new StreamPipeReaderOptions(leaveOpen: false));
+        _bodyEnded = false;
+        _holdingBuffer = false;
+
+        lock (_gate)
+        {
+            // Spec: "When a user agent is to announce the connection, the user agent must queue a task which, if the
+            // readyState attribute is set to a value other than CLOSED, sets the readyState attribute to OPEN and fires
+            // an event named open at the EventSource object."
+            if (_readyState == SseReadyState.Closed)
+            {
+                return ConnectOutcome.Closed;
+            }
+
+            _readyState = SseReadyState.Open;
+        }
+
+        _opened = true;
+        _openedTimestamp = _time.GetTimestamp();
+        Opened?.Invoke(this, new SseOpenedEventArgs(response));
+        return ConnectOutcome.Open;
+    }
+
+    private async ValueTask<StepOutcome> ReadFromConnectionAsync(CancellationToken cancellationToken)
+    {
+        SseDecoder decoder = _decoder!;
+        PipeReader pipe = _pipe!;
+        while (true)
+        {
+            if (_holdingBuffer)
+            {
+                SseItemKind kind;
+                try
+                {
+                    kind = CommentReceived is null
+                        ? (decoder.TryReadEvent(ref _buffer, out _) ? SseItemKind.Event : SseItemKind.None)
+                        : decoder.ReadItem(ref _buffer);
+                }
+                catch (SseLimitExceededException limit)
+                {
+                    throw FailConnection(new SseConnectionException(
+                        SseFailureReason.LimitExceeded,
+                        HttpStatusCode.OK,
+                        _response?.Content.Headers.ContentType?.ToString(),
+                        $"The event stream at {_url} broke a parser limit: {limit.Message}",
+                        limit));
+                }
+
+                switch (kind)
+                {
+                    case SseItemKind.Event:
+                        // The event may point into the pipe's memory: keep the buffer until the next read.
+                        return StepOutcome.Event;
+                    case SseItemKind.Comment:
+                        CommentReceived?.Invoke(this, new SseCommentEventArgs(Encoding.UTF8.GetString(decoder.CurrentComment)));
+                        continue;
+                    case SseItemKind.ReconnectionTime:
+                        continue;
+                }
+
+                // The decoder consumed everything, a partial line included.
+                _holdingBuffer = false;
+                pipe.AdvanceTo(_buffer.End);
+            }
+
+            if (_bodyEnded)
+            {
+                // Spec: "When the end of the response body is reached ... the user agent must ... reestablish the connection."
+                ScheduleReconnect(SseFailureReason.EndOfStream, null, retryAfter: null);
+                return StepOutcome.Retry;
+            }
+
+            CancellationTokenSource attempt = _attemptCts!;
+            ReadResult result;
+            try
+            {
+                using CancellationTokenRegistration registration = cancellationToken.UnsafeRegister(static state => CancelQuietly((CancellationTokenSource)state!), attempt);
+                ArmReadTimeout(attempt);
+                result = await pipe.ReadAsync(attempt.Token).ConfigureAwait(false);
+                DisarmReadTimeout(attempt);
+            }
+            catch (Exception exception) when (exception is OperationCanceledException or IOException or HttpRequestException)
+            {
+                return await HandleInterruptionAsync(exception, attempt, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (result.IsCanceled)
+            {
+                pipe.AdvanceTo(result.Buffer.Start);
+                return await HandleInterruptionAsync(new OperationCanceledException(), attempt, cancellationToken).ConfigureAwait(false);
+            }
+
+            _buffer = result.Buffer;
+            _holdingBuffer = true;
+            _bodyEnded = result.IsCompleted;
+        }
+    }
+
+    /// <summary>Decides what a canceled or broken network operation means: shutdown, close, restart, timeout or network error.</summary>
+    private ValueTask<StepOutcome> HandleInterruptionAsync(Exception exception, CancellationTokenSource attempt, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            Shutdown(SseCloseReason.Canceled, null);
+            throw new OperationCanceledException("The read was canceled; the client is closed.", exception, cancellationToken);
+        }
+
+        bool closed;
+        bool restart;
+        lock (_gate)
+        {
+            closed = _closeRequested || _disposed || _readyState == SseReadyState.Closed;
+            restart = _restartRequested;
+        }
+
+        if (closed)
+        {
+            return new ValueTask<StepOutcome>(StepOutcome.Closed);
+        }
+
+        if (restart)
+        {
+            // Handled at the top of the read loop: drop and connect again at once.
+            return new ValueTask<StepOutcome>(StepOutcome.Retry);
+        }
+
+        bool timedOut = exception is OperationCanceledException && attempt.IsCancellationRequested;
+
+        // Spec: "if res is a network error, then reestablish the connection."
+        ScheduleReconnect(timedOut ? SseFailureReason.ReadTimeout : SseFailureReason.NetworkError, timedOut ? null : exception, retryAfter: null);
+        return new ValueTask<StepOutcome>(StepOutcome.Retry);
+    }
+
+    /// <summary>
+    /// Spec: "When a user agent is to reestablish the connection ... If the readyState attribute is set to CLOSED, abort
+    /// the task. Set the readyState attribute to CONNECTING. Fire an event named error at the EventSource object.
+    /// Wait a delay equal to the reconnection time of the event source. Optionally, wait some more. In particular, if
+    /// the previous attempt failed, then user agents might introduce an exponential backoff delay."
+    /// </summary>
+    private void ScheduleReconnect(SseFailureReason reason, Exception? exception, TimeSpan? retryAfter)
+    {
+        // A drop after a healthy period starts the backoff over.
+        if (_opened && _time.GetElapsedTime(_openedTimestamp) >= _options.BackoffResetPeriod)
+        {
+            _consecutiveFailures = 0;
+        }
+
+        ReleaseConnection(keepDecoder: true);
+        lock (_gate)
+        {
+            if (_readyState == SseReadyState.Closed)
+            {
+                return;
+            }
+
+            _readyState = SseReadyState.Connecting;
+        }
+
+        Error?.Invoke(this, new SseErrorEventArgs(reason, exception, willReconnect: true));
+
+        _consecutiveFailures = _consecutiveFailures == int.MaxValue ? int.MaxValue : _consecutiveFailures + 1;
+        TimeSpan delay = ReconnectBackoff.Compute(
+            _decoder!.ReconnectionTime ?? _savedReconnectionTime ?? _options.DefaultReconnectionTime,
+            _consecutiveFailures,
+            _options.MaxReconnectionDelay,
+            _options.UseJitter ? Random.Shared : null);
+        if (retryAfter is { } serverDelay && serverDelay > delay)
+        {
+            delay = serverDelay;
+        }
+
+        _pendingDelay = delay;
+        ReconnectScheduled?.Invoke(this, new SseReconnectEventArgs(delay, _consecutiveFailures, _decoder.LastEventId));
+    }
+
+    /// <summary>
+    /// Spec: "When a user agent is to fail the connection, the user agent must queue a task which, if the readyState
+    /// attribute is set to a value other than CLOSED, sets the readyState attribute to CLOSED and fires an event named
+    /// error at the EventSource object. Once the user agent has failed the connection, it does not attempt to reconnect."
+    /// </summary>
+    private SseConnectionException FailConnection(SseConnectionException failure)
+    {
+        bool raise;
+        lock (_gate)
+        {
+            raise = _readyState != SseReadyState.Closed;
+            _readyState = SseReadyState.Closed;
+        }
+
+        ReleaseConnection(keepDecoder: false);
+        if (raise)
+        {
+            Error?.Invoke(this, new SseErrorEventArgs(failure.Reason, failure, willReconnect: false));
+            Closed?.Invoke(this, new SseClosedEventArgs(SseCloseReason.Failed, failure));
+        }
+
+        return failure;
+    }
+
+    private void Shutdown(SseCloseReason reason, Exception? exception)
+    {
+        bool raise;
+        lock (_gate)
+        {
+            raise = _readyState != SseReadyState.Closed;
+            _readyState = SseReadyState.Closed;
+        }
+
+        ReleaseConnection(keepDecoder: false);
+        if (raise)
+        {
+            Closed?.Invoke(this, new SseClosedEventArgs(reason, exception));
+        }
+    }
+
+    private bool ConsumeRestartRequest()
+    {
+        lock (_gate)
+        {
+            if (!_restartRequested)
+            {
+                return false;
+            }
+
+            _restartRequested = false;
+            return true;
+        }
+    }
+
+    private CancellationTokenSource BeginAttempt()
+    {
+        var attempt = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
+        CancellationTokenSource? previous;
+        bool closed;
+        lock (_gate)
+        {
+            previous = _attemptCts;
+            _attemptCts = attempt;
+            closed = _closeRequested;
+        }
+
+        previous?.Dispose();
+        if (closed)
+        {
+            attempt.Cancel();
+        }
+
+        return attempt;
+    }
+
+    private void ArmReadTimeout(CancellationTokenSource attempt)
+    {
+        if (_options.ReadTimeout != Timeout.InfiniteTimeSpan)
+        {
+            attempt.CancelAfter(_options.ReadTimeout);
+        }
+    }
+
+    private void DisarmReadTimeout(CancellationTokenSource attempt)
+    {
+        if (_options.ReadTimeout != Timeout.InfiniteTimeSpan)
+        {
+            attempt.CancelAfter(Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private HttpRequestMessage CreateRequest()
+    {
+        var request = new HttpRequestMessage(_options.Method, _url)
+        {
+            Version = _httpClient.DefaultRequestVersion,
+            VersionPolicy = _httpClient.DefaultVersionPolicy,
+        };
+        request.Headers.Accept.Add(EventStreamAccept);
+        request.Headers.CacheControl = NoCache;
+
+        // Spec: "If the EventSource object's last event ID string is not the empty string, then: Let lastEventIDValue
+        // be the EventSource object's last event ID string, encoded as UTF-8. Set (`Last-Event-ID`, lastEventIDValue)
+        // in request's header list."
+        string lastEventId = _decoder!.LastEventId;
+        if (lastEventId.Length != 0)
+        {
+            request.Headers.TryAddWithoutValidation(LastEventIdHeader, lastEventId);
+        }
+
+        request.Content = _options.ContentFactory?.Invoke();
+        foreach (KeyValuePair<string, string> header in _options.Headers)
+        {
+            if (IsContentHeader(header.Key))
+            {
+                if (request.Content is { } content)
+                {
+                    content.Headers.Remove(header.Key);
+                    content.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                }
+            }
+            else
+            {
+                request.Headers.Remove(header.Key);
+                request.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+        }
+
+        _options.ConfigureRequest?.Invoke(request);
+        return request;
+    }
+
+    private static bool IsContentHeader(string name) =>
+        name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Expires", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Last-Modified", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Allow", StringComparison.OrdinalIgnoreCase);
+
+    private TimeSpan? GetRetryAfter(HttpResponseMessage response)
+    {
+        RetryConditionHeaderValue? retryAfter = response.Headers.RetryAfter;
+        if (retryAfter?.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        if (retryAfter?.Date is { } date)
+        {
+            TimeSpan wait = date - _time.GetUtcNow();
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+
+        return null;
+    }
+
+    private SseDecoder CreateDecoder()
+    {
+        var decoder = new SseDecoder(_options.ParserOptions);
+        byte[] lastEventId;
+        lock (_gate)
+        {
+            lastEventId = _savedLastEventId;
+        }
+
+        if (lastEventId.Length != 0)
+        {
+            decoder.SetLastEventId(lastEventId);
+        }
+
+        return decoder;
+    }
+
+    /// <summary>
+    /// Aborts the response and completes the pipe. With <paramref name="keepDecoder"/> the decoder is reset for the
+    /// next connection, keeping the last event ID and reconnection time; without it, they are saved and the decoder's
+    /// pooled buffers are returned. Called by the reading flow, or under the gate while no read is in progress.
+    /// </summary>
+    private void ReleaseConnection(bool keepDecoder)
+    {
+        if (_pipe is { } pipe)
+        {
+            if (_holdingBuffer)
+            {
+                _holdingBuffer = false;
+                pipe.AdvanceTo(_buffer.Start);
+            }
+
+            _buffer = default;
+            _pipe = null;
+            pipe.Complete();
+        }
+
+        _response?.Dispose();
+        _response = null;
+        _opened = false;
+
+        if (_decoder is { } decoder)
+        {
+            // Spec: "If the file ends in the middle of an event, before the final empty line, the incomplete event is
+            // not dispatched." The decoder discards it and never commits its id.
+            decoder.Reset();
+            lock (_gate)
+            {
+                _savedLastEventId = decoder.LastEventIdUtf8.ToArray();
+                _savedReconnectionTime = decoder.ReconnectionTime ?? _savedReconnectionTime;
+            }
+
+            if (!keepDecoder)
+            {
+                _decoder = null;
+                decoder.Dispose();
+            }
+        }
+
+        if (!keepDecoder)
+        {
+            CancellationTokenSource? attempt;
+            lock (_gate)
+            {
+                attempt = _attemptCts;
+                _attemptCts = null;
+            }
+
+            attempt?.Dispose();
+        }
+    }
+
+    private static void CancelQuietly(CancellationTokenSource? source)
+    {
+        try
+        {
+            source?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The attempt already ended.
+        }
+    }
+
+    private static HttpClient CreateHttpClient() =>
+        new(new SocketsHttpHandler
+        {
+            // Spec: the last event ID string is "encoded as UTF-8" in the Last-Event-ID header.
+            RequestHeaderEncodingSelector = static (name, _) =>
+                string.Equals(name, LastEventIdHeader, StringComparison.OrdinalIgnoreCase) ? Encoding.UTF8 : null,
+        })
+        {
+            // The read timeout, if any, bounds the wait for headers; HttpClient's own 100 s default would cut long LLM calls.
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+
+    private enum ConnectOutcome
+    {
+        Open,
+        Retry,
+        Closed,
+    }
+
+    private enum StepOutcome
+    {
+        Event,
+        Retry,
+        Closed,
+    }
+}

@@ -1,0 +1,42 @@
+using System.Net;
+
+namespace SseCodec.Client;
+
+/// <summary>
+/// The connection failed for good: the server answered with a status other than 200 and 204, or with a content type
+/// other than <c>text/event-stream</c>, or the stream broke a parser limit.
+/// </summary>
+/// <remarks>
+/// It derives from <see cref="HttpRequestException"/>, whose <see cref="HttpRequestException.StatusCode"/> carries the
+/// response status, so code that already handles failed HTTP calls handles it too.
+/// </remarks>
+public sealed class SseConnectionException : HttpRequestException
+{
+    /// <summary>Creates an exception with a default message.</summary>
+    public SseConnectionException() : this("The event stream connection failed.") { }
+
+    /// <summary>Creates an exception with a message.</summary>
+    public SseConnectionException(string message) : base(message) { }
+
+    /// <summary>Creates an exception with a message and an inner exception.</summary>
+    public SseConnectionException(string message, Exception innerException) : base(message, innerException) { }
+
+    /// <summary>Creates an exception that describes a failed connection.</summary>
+    /// <param name="reason">Why the connection failed.</param>
+    /// <param name="statusCode">The response status, if a response arrived.</param>
+    /// <param name="contentType">The response's <c>Content-Type</c> header value, if any.</param>
+    /// <param name="message">The message.</param>
+    /// <param name="innerException">The exception behind the failure, if any.</param>
+    public SseConnectionException(SseFailureReason reason, HttpStatusCode? statusCode, string? contentType, string message, Exception? innerException = null)
+        : base(message, innerException, statusCode)
+    {
+        Reason = reason;
+        ContentType = contentType;
+    }
+
+    /// <summary>Why the connection failed.</summary>
+    public SseFailureReason Reason { get; }
+
+    /// <summary>The response's <c>Content-Type</c> header value; <see langword="null"/> if it had none or no response arrived.</summary>
+    public string? ContentType { get; }
+}

@@ -1,0 +1,23 @@
+namespace SseCodec.Client;
+
+/// <summary>Why a connection ended or could not be opened.</summary>
+public enum SseFailureReason
+{
+    /// <summary>The request could not be sent or the response could not be read: a network error. The client reconnects.</summary>
+    NetworkError = 0,
+
+    /// <summary>The server ended the response body. The client reconnects.</summary>
+    EndOfStream = 1,
+
+    /// <summary>No bytes arrived for <see cref="SseClientOptions.ReadTimeout"/>. The client reconnects.</summary>
+    ReadTimeout = 2,
+
+    /// <summary>The response status was neither 200 nor 204. The connection fails unless <see cref="SseClientOptions.RetryServerErrors"/> retries it.</summary>
+    UnexpectedStatusCode = 3,
+
+    /// <summary>The response was a 200 whose content type is not <c>text/event-stream</c>. The connection fails.</summary>
+    UnexpectedContentType = 4,
+
+    /// <summary>The event stream broke a limit in <see cref="SseParserOptions"/>. The connection fails.</summary>
+    LimitExceeded = 5,
+}

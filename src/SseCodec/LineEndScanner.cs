@@ -1,0 +1,123 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace SseCodec;
+
+/// <summary>
+/// Finds CR and LF bytes in a chunk. A search that starts a block compares 64 bytes at once and keeps the positions
+/// of every CR and LF in them as bits, so the short lines that follow cost a bit scan each rather than a search each.
+/// A block with no line end is likely the middle of a long line: the rest is left to <c>IndexOfAny</c>, which is
+/// faster over long runs.
+/// </summary>
+internal ref struct LineEndScanner
+{
+    private const int BlockSize = 64;
+
+    private readonly ReadOnlySpan<byte> _chunk;
+    private int _blockStart;
+    private ulong _blockMask;
+
+    public LineEndScanner(ReadOnlySpan<byte> chunk)
+    {
+        _chunk = chunk;
+        _blockStart = int.MinValue;
+    }
+
+    /// <summary>The index of the first CR or LF at or after <paramref name="from"/> and before <paramref name="end"/>, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Next(int from, int end)
+    {
+        // Within the block last compared: the answer is in its bits.
+        uint offset = (uint)(from - _blockStart);
+        if (offset < BlockSize)
+        {
+            ulong bits = _blockMask >> (int)offset;
+            if (bits != 0)
+            {
+                int found = from + BitOperations.TrailingZeroCount(bits);
+                return found < end ? found : -1;
+            }
+
+            from = _blockStart + BlockSize;
+        }
+
+        return NextFromNewBlock(from, end);
+    }
+
+    private int NextFromNewBlock(int from, int end)
+    {
+        if (from >= end)
+        {
+            return -1;
+        }
+
+        if (from <= _chunk.Length - BlockSize)
+        {
+            ulong mask = Mask(ref Unsafe.Add(ref MemoryMarshal.GetReference(_chunk), from));
+            _blockStart = from;
+            _blockMask = mask;
+            if (mask != 0)
+            {
+                int found = from + BitOperations.TrailingZeroCount(mask);
+                return found < end ? found : -1;
+            }
+
+            from += BlockSize;
+            if (from >= end)
+            {
+                return -1;
+            }
+        }
+
+        int index = _chunk.Slice(from, end - from).IndexOfAny((byte)'\r', (byte)'\n');
+        return index < 0 ? -1 : from + index;
+    }
+
+    /// <summary>A bit for every CR or LF among the 64 bytes at <paramref name="source"/>, the first byte in the lowest bit.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Mask(ref byte source)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<byte> block = Vector512.LoadUnsafe(ref source);
+            return (Vector512.Equals(block, Vector512.Create((byte)'\n')) | Vector512.Equals(block, Vector512.Create((byte)'\r')))
+                .ExtractMostSignificantBits();
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<byte> low = Vector256.LoadUnsafe(ref source);
+            Vector256<byte> high = Vector256.LoadUnsafe(ref source, 32);
+            uint lowBits = (Vector256.Equals(low, Vector256.Create((byte)'\n')) | Vector256.Equals(low, Vector256.Create((byte)'\r'))).ExtractMostSignificantBits();
+            uint highBits = (Vector256.Equals(high, Vector256.Create((byte)'\n')) | Vector256.Equals(high, Vector256.Create((byte)'\r'))).ExtractMostSignificantBits();
+            return lowBits | ((ulong)highBits << 32);
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            ulong bits = 0;
+            for (int i = 0; i < BlockSize; i += 16)
+            {
+                Vector128<byte> part = Vector128.LoadUnsafe(ref source, (nuint)i);
+                ulong partBits = (Vector128.Equals(part, Vector128.Create((byte)'\n')) | Vector128.Equals(part, Vector128.Create((byte)'\r'))).ExtractMostSignificantBits();
+                bits |= partBits << i;
+            }
+
+            return bits;
+        }
+
+        ulong scalar = 0;
+        for (int i = 0; i < BlockSize; i++)
+        {
+            byte b = Unsafe.Add(ref source, i);
+            if (b is (byte)'\n' or (byte)'\r')
+            {
+                scalar |= 1UL << i;
+            }
+        }
+
+        return scalar;
+    }
+}

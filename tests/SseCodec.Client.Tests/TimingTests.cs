@@ -1,0 +1,193 @@
+using SseCodec.Client.Tests.Infrastructure;
+
+namespace SseCodec.Client.Tests;
+
+/// <summary>Reconnection time, backoff and read timeout, on a manual clock: exact delays, no real waiting.</summary>
+public sealed class TimingTests
+{
+    private static readonly TimeSpan NoReconnectWindow = TimeSpan.FromMilliseconds(150);
+
+    [Fact]
+    public async Task Retry_sets_the_delay_before_the_next_reconnect()
+    {
+        var time = new ManualTimeProvider();
+        await using var server = await SseTestServer.StartAsync((context, index) => index switch
+        {
+            0 => Sse.StreamAsync(context, "retry: 5000\ndata: x\n\n"),
+            _ => Sse.NoContent(context),
+        });
+        using var client = new SseClient(server.Events, new SseClientOptions { TimeProvider = time });
+        var lifecycle = new Lifecycle(client);
+
+        Task<List<Received>> reading = Received.AllAsync(client);
+        await Eventually.TrueAsync(() => time.HasTimerIn(TimeSpan.FromSeconds(5)), "the 5 s reconnection wait");
+        time.Advance(TimeSpan.FromMilliseconds(4999));
+        await Task.Delay(NoReconnectWindow);
+        Assert.Equal(1, server.RequestCount);
+        Assert.Equal(SseReadyState.Connecting, client.ReadyState);
+
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await Eventually.Within(reading, "the stream to end");
+
+        Assert.Equal(2, server.RequestCount);
+        Assert.Equal([TimeSpan.FromSeconds(5)], lifecycle.Delays);
+        Assert.Equal(TimeSpan.FromSeconds(5), client.ReconnectionTime);
+    }
+
+    [Fact]
+    public async Task The_default_reconnection_time_is_three_seconds()
+    {
+        var time = new ManualTimeProvider();
+        await using var server = await SseTestServer.StartAsync((context, index) => index switch
+        {
+            0 => Sse.StreamAsync(context, "data: x\n\n"),
+            _ => Sse.NoContent(context),
+        });
+        using var client = new SseClient(server.Events, new SseClientOptions { TimeProvider = time });
+        var lifecycle = new Lifecycle(client);
+
+        Task<List<Received>> reading = Received.AllAsync(client);
+        await Eventually.TrueAsync(() => time.HasTimerIn(TimeSpan.FromSeconds(3)), "the 3 s reconnection wait");
+        time.Advance(TimeSpan.FromSeconds(3));
+        await Eventually.Within(reading, "the stream to end");
+
+        Assert.Equal([TimeSpan.FromSeconds(3)], lifecycle.Delays);
+    }
+
+    [Fact]
+    public async Task Consecutive_failures_back_off_exponentially_up_to_the_cap_and_a_healthy_period_resets_it()
+    {
+        var time = new ManualTimeProvider();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await SseTestServer.StartAsync(async (context, index) =>
+        {
+            switch (index)
+            {
+                case < 4:
+                    await Sse.StreamAsync(context, "retry: 1000\n\n");
+                    break;
+                case 4:
+                    await Sse.StreamAsync(context, "data: healthy\n\n");
+                    await release.Task;
+                    break;
+                default:
+                    await Sse.NoContent(context);
+                    break;
+            }
+        });
+        var options = new SseClientOptions
+        {
+            TimeProvider = time,
+            UseJitter = false,
+            MaxReconnectionDelay = TimeSpan.FromSeconds(5),
+            BackoffResetPeriod = TimeSpan.FromSeconds(60),
+        };
+        using var client = new SseClient(server.Events, options);
+        var lifecycle = new Lifecycle(client);
+
+        Task<List<Received>> reading = Received.AllAsync(client);
+        foreach (int seconds in new[] { 1, 2, 4, 5 })
+        {
+            TimeSpan delay = TimeSpan.FromSeconds(seconds);
+            await Eventually.TrueAsync(() => time.HasTimerIn(delay), $"a {seconds} s wait");
+            time.Advance(delay);
+        }
+
+        await server.WaitForRequestAsync(4);
+        await Eventually.TrueAsync(() => client.ReadyState == SseReadyState.Open, "the healthy connection to open");
+        time.Advance(TimeSpan.FromSeconds(60));
+        release.SetResult();
+        await Eventually.TrueAsync(() => time.HasTimerIn(TimeSpan.FromSeconds(1)), "the plain 1 s wait after a healthy connection");
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Eventually.Within(reading, "the stream to end");
+
+        Assert.Equal([1, 2, 4, 5, 1], lifecycle.Delays.Select(d => (int)d.TotalSeconds));
+        Assert.Equal(["#1", "#2", "#3", "#4", "#1"], lifecycle.Log.Where(l => l.StartsWith("reconnect")).Select(l => l.Split(' ')[1]));
+    }
+
+    [Theory]
+    [InlineData(1, 1000, 1000, 1000)]
+    [InlineData(2, 1000, 1000, 2000)]
+    [InlineData(3, 1000, 2000, 4000)]
+    [InlineData(10, 1000, 15000, 30000)]
+    [InlineData(5, 60000, 60000, 60000)]
+    public void Jitter_keeps_the_delay_between_half_the_backoff_and_the_backoff_and_never_below_the_reconnection_time(int attempt, int reconnectionMs, int lowMs, int highMs)
+    {
+        var random = new Random(42);
+        for (int i = 0; i < 200; i++)
+        {
+            TimeSpan delay = ReconnectBackoff.Compute(TimeSpan.FromMilliseconds(reconnectionMs), attempt, TimeSpan.FromSeconds(30), random);
+            Assert.InRange(delay, TimeSpan.FromMilliseconds(lowMs), TimeSpan.FromMilliseconds(highMs));
+        }
+    }
+
+    [Fact]
+    public async Task Silence_past_the_read_timeout_reconnects_and_comments_count_as_activity()
+    {
+        var time = new ManualTimeProvider();
+        var ping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await SseTestServer.StartAsync(async (context, index) =>
+        {
+            if (index > 0)
+            {
+                await Sse.NoContent(context);
+                return;
+            }
+
+            await Sse.StreamAsync(context, "id: 1\ndata: x\n\n");
+            await ping.Task;
+            await Sse.WriteAsync(context, ": ping\n");
+            await Sse.HoldAsync(context);
+        });
+        var options = new SseClientOptions { TimeProvider = time, ReadTimeout = TimeSpan.FromSeconds(10), DefaultReconnectionTime = TimeSpan.Zero };
+        using var client = new SseClient(server.Events, options);
+        var lifecycle = new Lifecycle(client);
+        int comments = 0;
+        client.CommentReceived += (_, _) => Interlocked.Increment(ref comments);
+
+        Task<List<Received>> reading = Received.AllAsync(client);
+        await Eventually.TrueAsync(() => time.HasTimerIn(TimeSpan.FromSeconds(10)), "the read timeout to be armed");
+        time.Advance(TimeSpan.FromSeconds(6));
+        ping.SetResult();
+        await Eventually.TrueAsync(() => Volatile.Read(ref comments) == 1 && time.HasTimerIn(TimeSpan.FromSeconds(10)), "the comment to re-arm the timeout");
+        time.Advance(TimeSpan.FromSeconds(9));
+        await Task.Delay(NoReconnectWindow);
+        Assert.Equal(1, server.RequestCount);
+        Assert.Equal(SseReadyState.Open, client.ReadyState);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        List<Received> events = await Eventually.Within(reading, "the stream to end");
+
+        Assert.Equal([new("message", "x", "1")], events);
+        Assert.Contains("error ReadTimeout reconnect", lifecycle.Log);
+        Assert.Equal("1", server.Requests[1].LastEventId);
+        await Eventually.Within(server.AllConnectionsEnded, "the silent connection to be aborted");
+    }
+
+    [Fact]
+    public async Task The_read_timeout_also_bounds_the_wait_for_response_headers()
+    {
+        var time = new ManualTimeProvider();
+        await using var server = await SseTestServer.StartAsync(async (context, index) =>
+        {
+            if (index == 0)
+            {
+                await Sse.HoldAsync(context);
+                return;
+            }
+
+            await Sse.NoContent(context);
+        });
+        var options = new SseClientOptions { TimeProvider = time, ReadTimeout = TimeSpan.FromSeconds(10), DefaultReconnectionTime = TimeSpan.Zero };
+        using var client = new SseClient(server.Events, options);
+        var lifecycle = new Lifecycle(client);
+
+        Task<List<Received>> reading = Received.AllAsync(client);
+        await server.WaitForRequestAsync(0);
+        await Eventually.TrueAsync(() => time.HasTimerIn(TimeSpan.FromSeconds(10)), "the header timeout to be armed");
+        time.Advance(TimeSpan.FromSeconds(10));
+        await Eventually.Within(reading, "the stream to end");
+
+        Assert.Equal(["error ReadTimeout reconnect", "reconnect #1 id=", "closed NoContent"], lifecycle.Log);
+    }
+}
