@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
+using SseCodec.Client;
 using System.Text;
 using SseCodec.Server;
 
@@ -12,7 +12,8 @@ namespace SseCodec.Cli;
 /// what arrived and the rate.
 /// </summary>
 /// <remarks>
-/// The client is SseCodec's parser (<see cref="SseReader"/>) over an <see cref="HttpClient"/> response stream.
+/// The client is SseCodec.Client's <see cref="SseClient"/>; <see cref="SseClient.Restart"/> drops the connection and
+/// it reconnects with <c>Last-Event-ID</c>, as a browser's EventSource would.
 /// </remarks>
 internal static class DemoCommand
 {
@@ -41,80 +42,56 @@ internal static class DemoCommand
         {
             var events = new Uri(new Uri(server.Addresses[0]), "/events");
             await stdout.WriteLineAsync($"server: {events} (SseCodec.AspNetCore hub, history of {count:N0} events)");
-            await stdout.WriteLineAsync($"client: SseCodec SseReader over HttpClient; {count:N0} events of {size} bytes of data");
+            await stdout.WriteLineAsync($"client: SseCodec.Client SseClient; {count:N0} events of {size} bytes of data");
 
-            using var http = new HttpClient();
             string padding = new('x', Math.Max(0, size - 16));
             long lastId = 0, received = 0, bytes = 0, outOfOrder = 0;
-            int dropAt = reconnect ? count / 2 : -1;
+            long dropAt = reconnect ? count / 2 : -1;
+            int connections = 0;
             var clock = Stopwatch.StartNew();
             Task publisher = Task.CompletedTask;
-            string? lastEventId = null;
-            int connection = 0;
-            while (lastId < count)
+            var clientOptions = new SseClientOptions { UseJitter = false };
+            await using var client = new SseClient(events, clientOptions);
+            client.Opened += (_, _) =>
             {
-                connection++;
-                using var request = new HttpRequestMessage(HttpMethod.Get, events);
-                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-                if (lastEventId is not null)
+                if (++connections == 1)
                 {
-                    request.Headers.Add("Last-Event-ID", lastEventId);
+                    // Publish only once the hub has the connection, so the first event is not missed.
+                    publisher = Task.Run(async () =>
+                    {
+                        while (hub.ConnectionCount == 0)
+                        {
+                            await Task.Delay(1, cancellationToken);
+                        }
+
+                        clock.Restart();
+                        Publish(hub, count, padding);
+                    }, cancellationToken);
                 }
+            };
 
-                using HttpResponseMessage response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-                response.EnsureSuccessStatusCode();
-                await using Stream body = await response.Content.ReadAsStreamAsync(cancellationToken);
-                using var sse = new SseReader(body);
-                if (connection == 1)
+            while (lastId < count && await client.ReadAsync(cancellationToken))
+            {
+                SseEvent e = client.Current;
+                long id = long.Parse(e.LastEventIdUtf8, CultureInfo.InvariantCulture);
+                outOfOrder += id == lastId + 1 ? 0 : 1;
+                lastId = id;
+                received++;
+                bytes += e.DataLength;
+                if (received <= 3)
                 {
-                    while (hub.ConnectionCount == 0)
-                    {
-                        await Task.Delay(1, cancellationToken);
-                    }
-
-                    clock.Restart();
-                    publisher = Task.Run(() => Publish(hub, count, padding), cancellationToken);
-                }
-
-                while (await sse.ReadAsync(cancellationToken))
-                {
-                    SseEvent e = sse.Current;
-                    long id = long.Parse(e.LastEventId, CultureInfo.InvariantCulture);
-                    outOfOrder += id == lastId + 1 ? 0 : 1;
-                    lastId = id;
-                    received++;
-                    bytes += e.DataLength;
-                    if (received <= 3)
-                    {
-                        string data = e.GetDataString();
-                        await stdout.WriteLineAsync($"  #{received} {e.EventType} id={e.LastEventId} data={(data.Length > 48 ? data[..48] + "..." : data)}");
-                    }
-
-                    if (received == dropAt)
-                    {
-                        lastEventId = e.LastEventId;
-                        await stdout.WriteLineAsync($"  ... the client drops the connection after {received:N0} events and reconnects with Last-Event-ID: {lastEventId}");
-                        break;
-                    }
-
-                    if (lastId == count)
-                    {
-                        break;
-                    }
-                }
-
-                if (received != dropAt && lastId < count)
-                {
-                    await stderr.WriteLineAsync("sse demo: the stream ended early");
-                    return SseCommand.ExitDataError;
+                    string data = e.GetDataString();
+                    await stdout.WriteLineAsync($"  #{received} {e.EventType} id={e.LastEventId} data={(data.Length > 48 ? data[..48] + "..." : data)}");
                 }
 
                 if (received == dropAt)
                 {
-                    dropAt = -1;
+                    await stdout.WriteLineAsync($"  ... the client drops the connection after {received:N0} events and reconnects with Last-Event-ID: {e.LastEventId}");
+                    client.Restart();
                 }
             }
 
+            int connection = connections;
             clock.Stop();
             await publisher;
             double seconds = clock.Elapsed.TotalSeconds;
