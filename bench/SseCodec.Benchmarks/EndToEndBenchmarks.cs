@@ -13,13 +13,15 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SseCodec.AspNetCore;
+using SseCodec.Client;
 using SseCodec.Server;
 
 namespace SseCodec.Benchmarks;
 
 /// <summary>
 /// End to end over loopback: Kestrel on 127.0.0.1 streams <see cref="Events"/> events per request, an HttpClient reads
-/// them. SseCodec's adapter (SseResults.Stream) read by SseCodec's parser (SseReader over the response stream) against
+/// them. SseCodec's adapter (SseResults.Stream) read by SseCodec's client (SseClient, and its parser SseReader over the
+/// response stream) against
 /// TypedResults.ServerSentEvents read by System.Net.ServerSentEvents.SseParser; the two crossed pairs show which side
 /// the difference comes from. Results are per event.
 /// </summary>
@@ -75,6 +77,9 @@ public class EndToEndBenchmarks
     [Benchmark(Baseline = true, OperationsPerInvoke = Events, Description = "TypedResults.ServerSentEvents -> HttpClient + SseParser")]
     public Task<int> AspNetCore_to_SseParser() => ReadWithSseParserAsync("/aspnetcore");
 
+    [Benchmark(OperationsPerInvoke = Events, Description = "SseCodec adapter -> SseCodec SseClient")]
+    public Task<int> SseCodec_to_SseClient() => ReadWithSseClientAsync("/ssecodec");
+
     [Benchmark(OperationsPerInvoke = Events, Description = "SseCodec adapter -> SseCodec SseReader")]
     public Task<int> SseCodec_to_SseReader() => ReadWithSseReaderAsync("/ssecodec");
 
@@ -93,6 +98,19 @@ public class EndToEndBenchmarks
         while (await reader.ReadAsync())
         {
             count += reader.Current.DataLength > 0 ? 1 : 0;
+        }
+
+        return Check(count);
+    }
+
+    private async Task<int> ReadWithSseClientAsync(string path)
+    {
+        // One connection: the stream ends after the last event and the client would reconnect, so stop at the count.
+        await using var client = new SseClient(_client!, new Uri(_client!.BaseAddress!, path));
+        int count = 0;
+        while (count < Events && await client.ReadAsync())
+        {
+            count += client.Current.DataLength > 0 ? 1 : 0;
         }
 
         return Check(count);
