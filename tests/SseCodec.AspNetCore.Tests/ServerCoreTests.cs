@@ -108,6 +108,36 @@ public sealed class ServerCoreTests
     }
 
     [Fact]
+    public async Task A_coalescing_policy_holds_events_until_its_delay_then_flushes_them_together()
+    {
+        var clock = new ManualTimeProvider();
+        var pipe = new Pipe();
+        using var stop = new CancellationTokenSource();
+        var written = new TaskCompletionSource();
+        Task<SseStreamCompletion> streaming = SseStreaming.StreamAsync(pipe.Writer, async (w, token) =>
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                await w.WriteEventAsync(i.ToString(), cancellationToken: token);
+            }
+
+            written.SetResult();
+            await Task.Delay(Timeout.Infinite, token);
+        }, new SseStreamOptions { TimeProvider = clock, HeartbeatInterval = TimeSpan.Zero, FlushPolicy = SseFlushPolicy.Coalesce(TimeSpan.FromMilliseconds(50)) }, stop.Token);
+        await written.Task;
+
+        clock.Advance(TimeSpan.FromMilliseconds(49));
+        Assert.Equal("", Drain(pipe.Reader));
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        string seen = "";
+        await KestrelStreamingTests.WaitUntil(() => (seen += Drain(pipe.Reader)).Length >= 27);
+        Assert.Equal("data: 0\n\ndata: 1\n\ndata: 2\n\n", seen);
+
+        stop.Cancel();
+        Assert.Equal(SseStreamCompletion.Canceled, await streaming);
+    }
+
+    [Fact]
     public async Task Streaming_into_a_plain_stream_writes_the_encoder_bytes_and_reports_the_source_end()
     {
         var stream = new MemoryStream();
