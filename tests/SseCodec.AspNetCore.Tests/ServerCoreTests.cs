@@ -5,6 +5,7 @@ using System.Net.ServerSentEvents;
 using System.Text;
 using SseCodec.AspNetCore.Tests.Infrastructure;
 using SseCodec.Server;
+using SseCodec.Reference;
 
 namespace SseCodec.AspNetCore.Tests;
 

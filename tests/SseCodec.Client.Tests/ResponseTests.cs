@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using SseCodec.Client.Tests.Infrastructure;
+using SseCodec.Reference;
 
 namespace SseCodec.Client.Tests;
 

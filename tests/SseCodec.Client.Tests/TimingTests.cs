@@ -1,4 +1,5 @@
 using SseCodec.Client.Tests.Infrastructure;
+using SseCodec.Reference;
 
 namespace SseCodec.Client.Tests;
 

@@ -1,10 +1,10 @@
-namespace SseCodec.Client.Tests.Infrastructure;
+namespace SseCodec.Reference;
 
 /// <summary>
 /// A clock that moves only when a test calls <see cref="Advance"/>, firing due timers in order on the caller's thread.
 /// Retry, backoff and timeout tests assert exact delays with it, in no real time at all.
 /// </summary>
-internal sealed class ManualTimeProvider : TimeProvider
+public sealed class ManualTimeProvider : TimeProvider
 {
     private readonly object _gate = new();
     private readonly List<ManualTimer> _timers = [];
@@ -28,6 +28,9 @@ internal sealed class ManualTimeProvider : TimeProvider
         timer.Change(dueTime, period);
         return timer;
     }
+
+    /// <summary>How many timers are waiting to fire.</summary>
+    public int ActiveTimers => PendingDelays.Count;
 
     /// <summary>The delays, from now, of the timers waiting to fire.</summary>
     public IReadOnlyList<TimeSpan> PendingDelays
