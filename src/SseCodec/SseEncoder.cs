@@ -36,9 +36,10 @@ namespace SseCodec;
 /// through them. Nothing is advanced either when a JSON serializer throws.
 /// </para>
 /// <para>
-/// <b>Memory.</b> Each call computes the item's exact size first, asks the writer for one span of that size (at most
-/// 64 KiB; larger items are written in pieces) and advances once. No call allocates, except JSON serialization of a
-/// value whose serializer allocates.
+/// <b>Memory.</b> An event whose size is bounded by 4 KiB from its lengths alone is written through one span of that
+/// bound and advanced once. A larger item's exact size is computed first and it is written in pieces of at most 4 KiB,
+/// the pooled block of a Kestrel or <see cref="System.IO.Pipelines.Pipe"/> writer. No call allocates, except JSON
+/// serialization of a value whose serializer allocates.
 /// </para>
 /// </remarks>
 public static partial class SseEncoder
