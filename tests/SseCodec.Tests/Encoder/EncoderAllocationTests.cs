@@ -16,6 +16,11 @@ public class EncoderAllocationTests
     private static readonly Point Value = new(1, 2, "label");
     private static readonly SseItem<string> Item = new("item data", "t") { EventId = "5" };
 
+    /// <summary>
+    /// Warms up, then measures three rounds of <see cref="Events"/> writes and returns the least. A JIT tier-up or a
+    /// one-time runtime allocation can land in one round (CI once saw 2,928 B in a single round), but an allocation
+    /// per event would show in every round, at least <see cref="Events"/> bytes each time.
+    /// </summary>
     private static long Measure(Action<ArrayBufferWriter<byte>> write)
     {
         var buffer = new ArrayBufferWriter<byte>(64 * 1024);
@@ -25,14 +30,20 @@ public class EncoderAllocationTests
             buffer.ResetWrittenCount();
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < Events; i++)
+        long least = long.MaxValue;
+        for (int round = 0; round < 3; round++)
         {
-            write(buffer);
-            buffer.ResetWrittenCount();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < Events; i++)
+            {
+                write(buffer);
+                buffer.ResetWrittenCount();
+            }
+
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        return least;
     }
 
     [Fact]
