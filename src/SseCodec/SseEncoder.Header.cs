@@ -11,6 +11,8 @@ public static partial class SseEncoder
         private readonly string? _eventType;
         private readonly string? _id;
         private readonly long _retryMilliseconds;
+        private readonly bool _eventTypeIsAscii;
+        private readonly bool _idIsAscii;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public EventHeader(string? eventType, string? id, TimeSpan? retry)
@@ -21,26 +23,26 @@ public static partial class SseEncoder
             // created event to equal the value of the event type buffer." Empty and "message" both give "message".
             if (!string.IsNullOrEmpty(eventType) && !eventType.Equals("message", StringComparison.Ordinal))
             {
-                if (eventType.AsSpan().ContainsAny('\r', '\n'))
+                if (!IsSafeValue(eventType, rejectNul: false, out _eventTypeIsAscii))
                 {
                     ThrowHelper.ThrowEventTypeHasLineBreak(nameof(eventType));
                 }
 
                 _eventType = eventType;
-                maxSize += EventPrefix.Length + (MaxUtf8BytesPerChar * eventType.Length) + 1;
+                maxSize += EventPrefix.Length + (_eventTypeIsAscii ? 1 : MaxUtf8BytesPerChar) * eventType.Length + 1;
             }
 
             if (id is not null)
             {
                 // Spec: "If the field value does not contain U+0000 NULL, then set the last event ID buffer to the
                 // field value. Otherwise, ignore the field." An id with NUL would be dropped silently: reject it.
-                if (id.AsSpan().ContainsAny('\r', '\n', '\0'))
+                if (!IsSafeValue(id, rejectNul: true, out _idIsAscii))
                 {
                     ThrowHelper.ThrowInvalidEventId(nameof(id));
                 }
 
                 _id = id;
-                maxSize += IdPrefix.Length + (MaxUtf8BytesPerChar * id.Length) + 1;
+                maxSize += IdPrefix.Length + (_idIsAscii ? 1 : MaxUtf8BytesPerChar) * id.Length + 1;
             }
 
             _retryMilliseconds = -1;
@@ -69,12 +71,12 @@ public static partial class SseEncoder
                 int size = 0;
                 if (_eventType is not null)
                 {
-                    size += EventPrefix.Length + Utf8Length(_eventType) + 1;
+                    size += EventPrefix.Length + (_eventTypeIsAscii ? _eventType.Length : Utf8Length(_eventType)) + 1;
                 }
 
                 if (_id is not null)
                 {
-                    size += IdPrefix.Length + Utf8Length(_id) + 1;
+                    size += IdPrefix.Length + (_idIsAscii ? _id.Length : Utf8Length(_id)) + 1;
                 }
 
                 if (_retryMilliseconds >= 0)
@@ -93,12 +95,12 @@ public static partial class SseEncoder
             int written = 0;
             if (_eventType is not null)
             {
-                written += WriteLineTo(destination, EventPrefix, _eventType);
+                written += WriteLineTo(destination, EventPrefix, _eventType, _eventTypeIsAscii);
             }
 
             if (_id is not null)
             {
-                written += WriteLineTo(destination.Slice(written), IdPrefix, _id);
+                written += WriteLineTo(destination.Slice(written), IdPrefix, _id, _idIsAscii);
             }
 
             if (_retryMilliseconds >= 0)
@@ -114,12 +116,58 @@ public static partial class SseEncoder
             return written;
         }
 
-        private static int WriteLineTo(Span<byte> destination, ReadOnlySpan<byte> prefix, string value)
+        private static int WriteLineTo(Span<byte> destination, ReadOnlySpan<byte> prefix, string value, bool isAscii)
         {
             prefix.CopyTo(destination);
-            int length = prefix.Length + TranscodeTo(destination.Slice(prefix.Length), value);
+            int length = prefix.Length;
+            if (isAscii && value.Length <= ShortValueLength)
+            {
+                // Known to be ASCII: each char is its byte, and a plain loop beats setting up a vectorized transcoder.
+                Span<byte> target = destination.Slice(length, value.Length);
+                for (int i = 0; i < target.Length; i++)
+                {
+                    target[i] = (byte)value[i];
+                }
+
+                length += value.Length;
+            }
+            else
+            {
+                length += TranscodeTo(destination.Slice(length), value);
+            }
+
             destination[length] = Lf;
             return length + 1;
+        }
+
+        /// <summary>
+        /// Whether <paramref name="value"/> is free of CR and LF (and of U+0000 when <paramref name="rejectNul"/>), and
+        /// whether it is all ASCII: one pass over a short value, which event types and ids nearly always are.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static bool IsSafeValue(string value, bool rejectNul, out bool isAscii)
+        {
+            if (value.Length > ShortValueLength)
+            {
+                isAscii = System.Text.Ascii.IsValid(value);
+                return rejectNul ? !value.AsSpan().ContainsAny('\r', '\n', '\0') : !value.AsSpan().ContainsAny('\r', '\n');
+            }
+
+            uint all = 0;
+            foreach (char c in value)
+            {
+                // CR, LF and NUL are all at or below CR; most characters are above it and cost one compare.
+                if (c <= '\r' && (c == '\r' || c == '\n' || (rejectNul && c == '\0')))
+                {
+                    isAscii = false;
+                    return false;
+                }
+
+                all |= c;
+            }
+
+            isAscii = all < 0x80;
+            return true;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -149,6 +197,9 @@ public static partial class SseEncoder
             }
         }
     }
+
+    /// <summary>Event types and ids up to this many chars are checked and written by a scalar loop.</summary>
+    private const int ShortValueLength = 32;
 
     private static ReadOnlySpan<byte> EventPrefix => "event: "u8;
 

@@ -22,9 +22,21 @@ public class ThrowingConverter : JsonConverter<Point>
 
 public class EncoderRejectionTests
 {
-    public static TheoryData<string> BadTypes => new() { "a\nb", "a\rb", "\r\n", "x\ndata: injected", "\n\ndata: evil" };
+    // Short values are checked by a scalar loop, values over 32 chars by a vectorized search: both are covered, with
+    // the bad character first, in the middle and last.
+    private static readonly string Long = new('v', 40);
 
-    public static TheoryData<string> BadIds => new() { "a\nb", "a\rb", "a\0b", "\0", "1\n\ndata: evil", "1\ndata: x" };
+    public static TheoryData<string> BadTypes => new()
+    {
+        "a\nb", "a\rb", "\r\n", "x\ndata: injected", "\n\ndata: evil", "\n", "é\r",
+        Long + "\n", "\r" + Long, Long + "\ndata: injected" + Long, "é" + Long + "\r",
+    };
+
+    public static TheoryData<string> BadIds => new()
+    {
+        "a\nb", "a\rb", "a\0b", "\0", "1\n\ndata: evil", "1\ndata: x", "é\0",
+        Long + "\0", "\n" + Long, Long + "\r" + Long, "\U0001F600" + Long + "\0",
+    };
 
     private static ArrayBufferWriter<byte> Primed()
     {

@@ -106,6 +106,27 @@ public class EncoderWritingTests
         Assert.Equal("event: t\uFFFD\nid: \uFFFD\ndata: a\uFFFDb\uFFFDc\ndata: \uFFFD\n\n", text);
     }
 
+    [Theory]
+    [InlineData("update", "12345")]
+    [InlineData("é", "\U0001F600")]
+    [InlineData("\u007F\u0080", "\u00FF\u0100")]
+    [InlineData("type-of-exactly-thirty-two-chars", "id-of-exactly-thirty-two-chars!!")]
+    [InlineData("type-of-thirty-three-chars-long!!", "id-of-thirty-three-chars-long!!!!")]
+    [InlineData("a-long-type-with-an-accent-at-the-end-é", "a-long-id-with-an-emoji-at-the-end-\U0001F600")]
+    [InlineData("\uD800 lone", "lone \uDFFF and a long tail past thirty-two chars")]
+    public void Types_and_ids_of_every_length_and_script_are_transcoded(string type, string id)
+    {
+        string expected = $"event: {Replaced(type)}\nid: {Replaced(id)}\ndata: x\n\n";
+        Assert.Equal(expected, Write(w => SseEncoder.WriteEvent(w, "x", type, id)));
+        Assert.Equal(expected, Write(w => SseEncoder.WriteEvent(w, "x"u8, type, id)));
+
+        // Past the 4 KiB single-span path, the header is measured exactly and written through the cursor.
+        string big = new('d', 5000);
+        Assert.Equal($"event: {Replaced(type)}\nid: {Replaced(id)}\ndata: {big}\n\n", Write(w => SseEncoder.WriteEvent(w, big, type, id)));
+
+        static string Replaced(string s) => Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(s));
+    }
+
     [Fact]
     public void Astral_characters_are_transcoded_intact() =>
         Assert.Equal("data: \U0001F600 é\n\n", Write(w => SseEncoder.WriteEvent(w, "\U0001F600 é")));
