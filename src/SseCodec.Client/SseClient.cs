@@ -371,7 +371,7 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
             }
 
             DisarmReadTimeout(attempt);
-            return await ProcessResponseAsync(response, attempt).ConfigureAwait(false);
+            return await ProcessResponseAsync(response, attempt, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is OperationCanceledException or HttpRequestException or IOException && exception is not SseConnectionException)
         {
@@ -392,7 +392,7 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
         }
     }
 
-    private async ValueTask<ConnectOutcome> ProcessResponseAsync(HttpResponseMessage response, CancellationTokenSource attempt)
+    private async ValueTask<ConnectOutcome> ProcessResponseAsync(HttpResponseMessage response, CancellationTokenSource attempt, CancellationToken cancellationToken)
     {
         HttpStatusCode status = response.StatusCode;
         string? contentType = response.Content.Headers.ContentType?.ToString();
@@ -407,11 +407,13 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
 
         if (status != HttpStatusCode.OK)
         {
+            string? errorBody = await ReadErrorBodyAsync(response, attempt, cancellationToken).ConfigureAwait(false);
             var failure = new SseConnectionException(
                 SseFailureReason.UnexpectedStatusCode,
                 status,
                 contentType,
-                $"The event stream at {response.RequestMessage?.RequestUri ?? _url} answered {(int)status} {response.ReasonPhrase} (content type {contentType ?? "none"}); expected 200 with text/event-stream.");
+                errorBody,
+                $"The event stream at {response.RequestMessage?.RequestUri ?? _url} answered {(int)status} {response.ReasonPhrase} (content type {contentType ?? "none"}); expected 200 with text/event-stream.{DescribeBody(errorBody)}");
             if (_options.RetryServerErrors && ((int)status >= 500 || status == HttpStatusCode.TooManyRequests))
             {
                 TimeSpan? retryAfter = GetRetryAfter(response);
@@ -426,6 +428,7 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
 
         if (!string.Equals(response.Content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase))
         {
+            string? errorBody = await ReadErrorBodyAsync(response, attempt, cancellationToken).ConfigureAwait(false);
             response.Dispose();
 
             // Spec: "if res's status is not 200, or if res's `Content-Type` is not `text/event-stream`, then fail the connection."
@@ -433,7 +436,8 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
                 SseFailureReason.UnexpectedContentType,
                 status,
                 contentType,
-                $"The event stream at {response.RequestMessage?.RequestUri ?? _url} answered 200 with content type {contentType ?? "none"}; expected text/event-stream."));
+                errorBody,
+                $"The event stream at {response.RequestMessage?.RequestUri ?? _url} answered 200 with content type {contentType ?? "none"}; expected text/event-stream.{DescribeBody(errorBody)}"));
         }
 
         ArmReadTimeout(attempt);
@@ -461,6 +465,101 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
         _openedTimestamp = _time.GetTimestamp();
         Opened?.Invoke(this, new SseOpenedEventArgs(response));
         return ConnectOutcome.Open;
+    }
+
+    /// <summary>
+    /// Reads the start of a failed response's body, which is where APIs say why they refused the request. At most
+    /// <see cref="SseClientOptions.MaxErrorBodyLength"/> bytes, within the read timeout; a body that cannot be read is
+    /// left out (null), so the failure stays the status or content type. Only the caller's cancellation propagates.
+    /// </summary>
+    private async ValueTask<string?> ReadErrorBodyAsync(HttpResponseMessage response, CancellationTokenSource attempt, CancellationToken cancellationToken)
+    {
+        int limit = _options.MaxErrorBodyLength;
+        if (limit == 0)
+        {
+            return null;
+        }
+
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(limit);
+        int length = 0;
+        try
+        {
+            // A server may send an error's headers and then stall: the read is bounded even when reads are not.
+            attempt.CancelAfter(_options.ReadTimeout != Timeout.InfiniteTimeSpan ? _options.ReadTimeout : ErrorBodyTimeout);
+            using Stream body = await response.Content.ReadAsStreamAsync(attempt.Token).ConfigureAwait(false);
+            while (length < limit)
+            {
+                int read = await body.ReadAsync(buffer.AsMemory(length, limit - length), attempt.Token).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+            }
+        }
+        catch (Exception exception) when (exception is IOException or HttpRequestException or OperationCanceledException)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (length == 0)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                return null;
+            }
+        }
+        finally
+        {
+            attempt.CancelAfter(Timeout.InfiniteTimeSpan);
+        }
+
+        try
+        {
+            return BodyEncoding(response).GetString(buffer, 0, length);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>How long a failed response's body is read for when <see cref="SseClientOptions.ReadTimeout"/> is infinite.</summary>
+    private static readonly TimeSpan ErrorBodyTimeout = TimeSpan.FromSeconds(10);
+
+    private static Encoding BodyEncoding(HttpResponseMessage response)
+    {
+        string? charset = response.Content.Headers.ContentType?.CharSet?.Trim('"');
+        if (!string.IsNullOrEmpty(charset))
+        {
+            try
+            {
+                return Encoding.GetEncoding(charset);
+            }
+            catch (ArgumentException)
+            {
+                // An unknown charset: UTF-8, as for a body that names none.
+            }
+        }
+
+        return Encoding.UTF8;
+    }
+
+    /// <summary>The body's first line, shortened, for the exception message; the whole read body is in ResponseBody.</summary>
+    private static string DescribeBody(string? body)
+    {
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            return string.Empty;
+        }
+
+        ReadOnlySpan<char> text = body.AsSpan().Trim();
+        int lineEnd = text.IndexOfAny('\r', '\n');
+        if (lineEnd >= 0)
+        {
+            text = text.Slice(0, lineEnd);
+        }
+
+        const int MaxShown = 200;
+        return text.Length > MaxShown ? $" Body: {text.Slice(0, MaxShown)}…" : $" Body: {text}";
     }
 
     private async ValueTask<StepOutcome> ReadFromConnectionAsync(CancellationToken cancellationToken)

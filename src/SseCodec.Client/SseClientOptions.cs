@@ -15,6 +15,7 @@ public sealed class SseClientOptions
     private TimeSpan _maxReconnectionDelay = TimeSpan.FromSeconds(30);
     private TimeSpan _backoffResetPeriod = TimeSpan.FromSeconds(30);
     private TimeSpan _readTimeout = Timeout.InfiniteTimeSpan;
+    private int _maxErrorBodyLength = 4096;
 
     /// <summary>The request method: <see cref="HttpMethod.Get"/> unless set, <see cref="HttpMethod.Post"/> for LLM-style APIs.</summary>
     public HttpMethod Method { get; set; } = HttpMethod.Get;
@@ -115,6 +116,25 @@ public sealed class SseClientOptions
     /// failing the connection. <see langword="false"/> by default, as <c>EventSource</c> fails on any status but 200.
     /// </summary>
     public bool RetryServerErrors { get; set; }
+
+    /// <summary>
+    /// How many bytes of a failed response's body (a status other than 200 and 204, or the wrong content type) are read
+    /// into <see cref="SseConnectionException.ResponseBody"/>: APIs explain a refused request there (an error JSON
+    /// naming a bad key or an exceeded quota). 4,096 by default; 0 reads none. The read takes at most
+    /// <see cref="ReadTimeout"/>, or 10 seconds when that is infinite; a body that cannot be read is left out, and the
+    /// failure stays the same.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative or over 1 MiB.</exception>
+    public int MaxErrorBodyLength
+    {
+        get => _maxErrorBodyLength;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 1024 * 1024);
+            _maxErrorBodyLength = value;
+        }
+    }
 
     /// <summary>The parser's limits and buffer pool; the defaults when <see langword="null"/>.</summary>
     public SseParserOptions? ParserOptions { get; set; }

@@ -28,10 +28,23 @@ public sealed class SseConnectionException : HttpRequestException
     /// <param name="message">The message.</param>
     /// <param name="innerException">The exception behind the failure, if any.</param>
     public SseConnectionException(SseFailureReason reason, HttpStatusCode? statusCode, string? contentType, string message, Exception? innerException = null)
+        : this(reason, statusCode, contentType, responseBody: null, message, innerException)
+    {
+    }
+
+    /// <summary>Creates an exception that describes a failed connection, with the start of the failed response's body.</summary>
+    /// <param name="reason">Why the connection failed.</param>
+    /// <param name="statusCode">The response status, if a response arrived.</param>
+    /// <param name="contentType">The response's <c>Content-Type</c> header value, if any.</param>
+    /// <param name="responseBody">The start of the response's body as text, if it was read.</param>
+    /// <param name="message">The message.</param>
+    /// <param name="innerException">The exception behind the failure, if any.</param>
+    public SseConnectionException(SseFailureReason reason, HttpStatusCode? statusCode, string? contentType, string? responseBody, string message, Exception? innerException = null)
         : base(message, innerException, statusCode)
     {
         Reason = reason;
         ContentType = contentType;
+        ResponseBody = responseBody;
     }
 
     /// <summary>Why the connection failed.</summary>
@@ -39,4 +52,10 @@ public sealed class SseConnectionException : HttpRequestException
 
     /// <summary>The response's <c>Content-Type</c> header value; <see langword="null"/> if it had none or no response arrived.</summary>
     public string? ContentType { get; }
+
+    /// <summary>
+    /// The start of a failed response's body as text, at most <see cref="SseClientOptions.MaxErrorBodyLength"/> bytes of it
+    /// (decoded with the response's charset, UTF-8 when it names none); <see langword="null"/> when none was read.
+    /// </summary>
+    public string? ResponseBody { get; }
 }

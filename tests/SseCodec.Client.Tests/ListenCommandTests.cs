@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using System.Text;
 using SseCodec.Cli;
 using SseCodec.Client.Tests.Infrastructure;
@@ -87,15 +88,15 @@ public sealed class ListenCommandTests
     }
 
     [Theory]
-    [InlineData(404, "text/html", "404")]
-    [InlineData(200, "application/json", "application/json")]
-    public async Task A_failed_connection_exits_3_and_says_why_on_stderr(int status, string contentType, string expected)
+    [InlineData(404, "text/html", "404", "<h1>Not Found</h1>")]
+    [InlineData(200, "application/json", "application/json", "{\"error\":\"invalid api key\"}")]
+    public async Task A_failed_connection_exits_3_and_says_why_on_stderr(int status, string contentType, string expected, string body)
     {
-        await using var server = await SseTestServer.StartAsync((context, index) =>
+        await using var server = await SseTestServer.StartAsync(async (context, index) =>
         {
             context.Response.StatusCode = status;
             context.Response.ContentType = contentType;
-            return Task.CompletedTask;
+            await context.Response.WriteAsync(body);
         });
 
         var (exit, stdout, stderr) = await RunAsync("listen", server.Events.ToString());
@@ -103,6 +104,7 @@ public sealed class ListenCommandTests
         Assert.Equal(3, exit);
         Assert.Equal("", stdout);
         Assert.Contains(expected, stderr);
+        Assert.Contains("Body: " + body, stderr);
         Assert.Contains("closed (Failed)", stderr);
     }
 

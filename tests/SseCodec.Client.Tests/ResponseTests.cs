@@ -31,7 +31,9 @@ public sealed class ResponseTests
         Assert.Equal(SseFailureReason.UnexpectedStatusCode, failure.Reason);
         Assert.Equal((HttpStatusCode)status, failure.StatusCode);
         Assert.Equal("application/json", failure.ContentType);
+        Assert.Equal("{\"error\":\"nope\"}", failure.ResponseBody);
         Assert.Contains(status.ToString(), failure.Message);
+        Assert.Contains("Body: {\"error\":\"nope\"}", failure.Message);
         Assert.Equal(SseReadyState.Closed, client.ReadyState);
         Assert.Equal(1, server.RequestCount);
         Assert.Equal(["error UnexpectedStatusCode final", "closed Failed"], lifecycle.Log);
@@ -53,6 +55,7 @@ public sealed class ResponseTests
         Assert.Equal(SseFailureReason.UnexpectedContentType, failure.Reason);
         Assert.Equal(HttpStatusCode.OK, failure.StatusCode);
         Assert.Equal("text/plain; charset=utf-8", failure.ContentType);
+        Assert.Equal("data: not an event stream\n\n", failure.ResponseBody);
         Assert.Equal(1, server.RequestCount);
     }
 
@@ -70,6 +73,79 @@ public sealed class ResponseTests
 
         Assert.Equal(SseFailureReason.UnexpectedContentType, failure.Reason);
         Assert.Null(failure.ContentType);
+        Assert.Equal("data: x\n\n", failure.ResponseBody);
+    }
+
+    [Fact]
+    public async Task A_failed_response_body_is_read_up_to_the_limit_and_not_at_all_when_the_limit_is_zero()
+    {
+        await using var server = await SseTestServer.StartAsync(async (context, index) =>
+        {
+            context.Response.StatusCode = 400;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync("{\"error\":{\"message\":\"" + new string('x', 100_000) + "\"}}");
+        });
+
+        var options = Fast();
+        options.MaxErrorBodyLength = 12;
+        using (var client = new SseClient(server.Events, options))
+        {
+            var failure = await Assert.ThrowsAsync<SseConnectionException>(() => Received.AllAsync(client));
+            Assert.Equal("{\"error\":{\"m", failure.ResponseBody);
+        }
+
+        options.MaxErrorBodyLength = 0;
+        using (var client = new SseClient(server.Events, options))
+        {
+            var failure = await Assert.ThrowsAsync<SseConnectionException>(() => Received.AllAsync(client));
+            Assert.Null(failure.ResponseBody);
+            Assert.Equal(HttpStatusCode.BadRequest, failure.StatusCode);
+            Assert.DoesNotContain("Body:", failure.Message);
+        }
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => options.MaxErrorBodyLength = -1);
+        Assert.Throws<ArgumentOutOfRangeException>(() => options.MaxErrorBodyLength = (1024 * 1024) + 1);
+    }
+
+    [Fact]
+    public async Task A_failed_response_body_is_decoded_with_its_charset()
+    {
+        await using var server = await SseTestServer.StartAsync(async (context, index) =>
+        {
+            context.Response.StatusCode = 403;
+            context.Response.ContentType = "text/plain; charset=iso-8859-1";
+            await context.Response.Body.WriteAsync(new byte[] { (byte)'c', (byte)'a', (byte)'f', 0xE9, (byte)'\n', (byte)'2' });
+        });
+        using var client = new SseClient(server.Events, Fast());
+
+        var failure = await Assert.ThrowsAsync<SseConnectionException>(() => Received.AllAsync(client));
+
+        Assert.Equal("caf\u00E9\n2", failure.ResponseBody);
+        Assert.EndsWith("Body: caf\u00E9", failure.Message);
+    }
+
+    [Fact]
+    public async Task A_failed_response_whose_body_stalls_fails_after_the_body_timeout_with_what_arrived()
+    {
+        var time = new ManualTimeProvider();
+        await using var server = await SseTestServer.StartAsync(async (context, index) =>
+        {
+            context.Response.StatusCode = 502;
+            context.Response.ContentType = "text/plain";
+            await context.Response.WriteAsync("bad gateway, and then nothing");
+            await context.Response.Body.FlushAsync();
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+        });
+        using var client = new SseClient(server.Events, new SseClientOptions { TimeProvider = time });
+
+        Task<List<Received>> reading = Received.AllAsync(client);
+        await Eventually.TrueAsync(() => time.HasTimerIn(TimeSpan.FromSeconds(10)), "the 10 s bound on reading the error body");
+        time.Advance(TimeSpan.FromSeconds(10));
+
+        var failure = await Assert.ThrowsAsync<SseConnectionException>(() => Eventually.Within(reading, "the failure"));
+        Assert.Equal(HttpStatusCode.BadGateway, failure.StatusCode);
+        Assert.Equal("bad gateway, and then nothing", failure.ResponseBody);
+        Assert.Equal(1, server.RequestCount);
     }
 
     [Fact]
