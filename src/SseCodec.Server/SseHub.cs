@@ -202,8 +202,12 @@ public sealed class SseHub : IAsyncDisposable
                     }
                 }
 
+                // The wait takes no token: a channel reuses one waiter for token-less waits but allocates one per wait
+                // for a cancelable token, which would cost every delivery an allocation. Cancellation completes the
+                // queue instead, which ends the wait.
                 ChannelReader<PooledEvent> reader = connection.Reader;
-                while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
+                using CancellationTokenRegistration wake = token.UnsafeRegister(static (state, canceled) => ((Connection)state!).Cancel(canceled), connection);
+                while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
                 {
                     await session.Writer.WriteAsync((connection, replayedThrough), static (w, s) => s.connection.Drain(w, s.replayedThrough), token).ConfigureAwait(false);
                 }
@@ -380,6 +384,8 @@ public sealed class SseHub : IAsyncDisposable
         public void Disconnect() => _session.Abort();
 
         public void Complete() => _queue.Writer.TryComplete();
+
+        public void Cancel(CancellationToken canceled) => _queue.Writer.TryComplete(new OperationCanceledException(canceled));
 
         public void Drain(PipeWriter writer, long replayedThrough)
         {
