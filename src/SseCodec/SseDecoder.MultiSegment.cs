@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 
 namespace SseCodec;
@@ -44,25 +45,34 @@ public sealed partial class SseDecoder
 
     private SseItemKind ParseMultiSegment(ref ReadOnlySequence<byte> input)
     {
-        SequencePosition next = input.Start;
-        SequencePosition segmentStart = next;
-        while (input.TryGet(ref next, out ReadOnlyMemory<byte> memory))
+        // Several segments are always linked one to the next (a pipe's buffer): walk them from the start segment and
+        // put the rest back together from the segment and index where parsing stopped, at the same cost wherever that is.
+        bool linked = SequenceMarshal.TryGetReadOnlySequenceSegment(input, out ReadOnlySequenceSegment<byte>? segment, out int index, out ReadOnlySequenceSegment<byte>? endSegment, out int endIndex);
+        Debug.Assert(linked, "A multi-segment sequence is made of linked segments.");
+        while (true)
         {
+            bool isLast = ReferenceEquals(segment, endSegment);
+            ReadOnlyMemory<byte> memory = segment!.Memory;
+            memory = memory.Slice(index, (isLast ? endIndex : memory.Length) - index);
             if (!memory.IsEmpty)
             {
                 SseItemKind kind = ParseChunk(memory.Span, isStable: true, out int consumed);
                 if (kind != SseItemKind.None)
                 {
                     Publish(kind, memory);
-                    input = input.Slice(input.GetPosition(consumed, segmentStart));
+                    input = new ReadOnlySequence<byte>(segment, index + consumed, endSegment!, endIndex);
                     return kind;
                 }
             }
 
-            segmentStart = next;
-        }
+            if (isLast)
+            {
+                input = new ReadOnlySequence<byte>(segment, endIndex, segment, endIndex);
+                return SseItemKind.None;
+            }
 
-        input = input.Slice(input.End);
-        return SseItemKind.None;
+            segment = segment.Next;
+            index = 0;
+        }
     }
 }
