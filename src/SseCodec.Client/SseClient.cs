@@ -481,39 +481,34 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
         }
 
         byte[] buffer = ArrayPool<byte>.Shared.Rent(limit);
-        int length = 0;
         try
         {
-            // A server may send an error's headers and then stall: the read is bounded even when reads are not.
-            attempt.CancelAfter(_options.ReadTimeout != Timeout.InfiniteTimeSpan ? _options.ReadTimeout : ErrorBodyTimeout);
-            using Stream body = await response.Content.ReadAsStreamAsync(attempt.Token).ConfigureAwait(false);
-            while (length < limit)
+            int length = 0;
+            try
             {
-                int read = await body.ReadAsync(buffer.AsMemory(length, limit - length), attempt.Token).ConfigureAwait(false);
-                if (read == 0)
+                // A server may send an error's headers and then stall: the read is bounded even when reads are not.
+                attempt.CancelAfter(_options.ReadTimeout != Timeout.InfiniteTimeSpan ? _options.ReadTimeout : ErrorBodyTimeout);
+                using Stream body = await response.Content.ReadAsStreamAsync(attempt.Token).ConfigureAwait(false);
+                int read;
+                while (length < limit && (read = await body.ReadAsync(buffer.AsMemory(length, limit - length), attempt.Token).ConfigureAwait(false)) > 0)
                 {
-                    break;
+                    length += read;
                 }
-
-                length += read;
             }
-        }
-        catch (Exception exception) when (exception is IOException or HttpRequestException or OperationCanceledException)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (length == 0)
+            catch (Exception exception) when (exception is IOException or HttpRequestException or OperationCanceledException)
             {
-                ArrayPool<byte>.Shared.Return(buffer);
-                return null;
+                // Keep what arrived before the body broke off or timed out; only the caller's cancellation propagates.
+                cancellationToken.ThrowIfCancellationRequested();
+                if (length == 0)
+                {
+                    return null;
+                }
             }
-        }
-        finally
-        {
-            attempt.CancelAfter(Timeout.InfiniteTimeSpan);
-        }
+            finally
+            {
+                attempt.CancelAfter(Timeout.InfiniteTimeSpan);
+            }
 
-        try
-        {
             return BodyEncoding(response).GetString(buffer, 0, length);
         }
         finally
