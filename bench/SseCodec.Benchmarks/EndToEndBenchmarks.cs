@@ -14,6 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SseCodec.AspNetCore;
 using SseCodec.Client;
+using SseCodec.Reference;
 using SseCodec.Server;
 
 namespace SseCodec.Benchmarks;
@@ -143,6 +144,7 @@ public class FanOutBenchmarks
 {
     private const int Events = 200;
 
+    private readonly BlockMemoryPool _pool = new();
     private SseHub? _hub;
     private CancellationTokenSource? _stop;
     private Task[] _tasks = [];
@@ -164,7 +166,9 @@ public class FanOutBenchmarks
         _tasks = new Task[Connections * 2];
         for (int i = 0; i < Connections; i++)
         {
-            var pipe = new Pipe(new PipeOptions(useSynchronizationContext: false));
+            // Blocks reused as Kestrel reuses them: a Pipe over the shared MemoryPool allocates each time it refills,
+            // which would be counted here as the hub's.
+            var pipe = new Pipe(new PipeOptions(pool: _pool, useSynchronizationContext: false));
             _tasks[2 * i] = _hub.StreamAsync(pipe.Writer, options: options, cancellationToken: _stop.Token);
             _tasks[2 * i + 1] = DrainAsync(pipe.Reader, _stop.Token);
         }
