@@ -52,51 +52,12 @@ public static partial class SseEncoder
 
     internal static long MeasureLines(in ReadOnlySequence<byte> text, int prefixLength)
     {
-        long size = prefixLength + 1 + text.Length;
-        bool pendingCr = false;
-        foreach (ReadOnlyMemory<byte> segment in text)
+        long size = prefixLength + 1;
+        var lines = new SequenceLines(text);
+        while (lines.TryNext(out ReadOnlySpan<byte> run, out bool lineEnds))
         {
-            ReadOnlySpan<byte> span = segment.Span;
-            if (span.IsEmpty)
-            {
-                continue;
-            }
-
-            if (pendingCr)
-            {
-                pendingCr = false;
-                if (span[0] == Lf)
-                {
-                    // The LF of a CRLF split across segments: part of the break already counted.
-                    size--;
-                    span = span.Slice(1);
-                }
-            }
-
-            while (true)
-            {
-                int i = span.IndexOfAny(Cr, Lf);
-                if (i < 0)
-                {
-                    break;
-                }
-
-                int breakLength = 1;
-                if (span[i] == Cr)
-                {
-                    if (i + 1 == span.Length)
-                    {
-                        pendingCr = true;
-                    }
-                    else if (span[i + 1] == Lf)
-                    {
-                        breakLength = 2;
-                    }
-                }
-
-                size += prefixLength + 1 - breakLength;
-                span = span.Slice(i + breakLength);
-            }
+            // The line break itself is replaced by an LF and the next line's prefix.
+            size += run.Length + (lineEnds ? 1 + prefixLength : 0);
         }
 
         return size;
@@ -146,54 +107,83 @@ public static partial class SseEncoder
     internal static void WriteLines(ref BufferCursor cursor, ReadOnlySpan<byte> prefix, in ReadOnlySequence<byte> text)
     {
         cursor.Write(prefix);
-        bool pendingCr = false;
-        foreach (ReadOnlyMemory<byte> segment in text)
+        var lines = new SequenceLines(text);
+        while (lines.TryNext(out ReadOnlySpan<byte> run, out bool lineEnds))
         {
-            ReadOnlySpan<byte> span = segment.Span;
-            if (span.IsEmpty)
+            cursor.Write(run);
+            if (lineEnds)
             {
-                continue;
-            }
-
-            if (pendingCr)
-            {
-                pendingCr = false;
-                if (span[0] == Lf)
-                {
-                    span = span.Slice(1);
-                }
-            }
-
-            while (true)
-            {
-                int i = span.IndexOfAny(Cr, Lf);
-                if (i < 0)
-                {
-                    cursor.Write(span);
-                    break;
-                }
-
-                cursor.Write(span.Slice(0, i));
                 cursor.WriteByte(Lf);
                 cursor.Write(prefix);
-                int breakLength = 1;
-                if (span[i] == Cr)
-                {
-                    if (i + 1 == span.Length)
-                    {
-                        pendingCr = true;
-                    }
-                    else if (span[i + 1] == Lf)
-                    {
-                        breakLength = 2;
-                    }
-                }
-
-                span = span.Slice(i + breakLength);
             }
         }
 
         cursor.WriteByte(Lf);
+    }
+
+    /// <summary>
+    /// Splits text in a sequence of segments into runs of line content, each up to a line break or the end of a segment.
+    /// A line break is CR, LF or CRLF, and a CRLF may straddle two segments: the one rule both measuring and writing use.
+    /// </summary>
+    private ref struct SequenceLines
+    {
+        private ReadOnlySequence<byte>.Enumerator _segments;
+        private ReadOnlySpan<byte> _span;
+        private bool _pendingCr;
+
+        public SequenceLines(in ReadOnlySequence<byte> text) => _segments = text.GetEnumerator();
+
+        /// <summary>The next run of content bytes, and whether a line break follows it (rather than the segment's end).</summary>
+        public bool TryNext(out ReadOnlySpan<byte> run, out bool lineEnds)
+        {
+            while (_span.IsEmpty)
+            {
+                if (!_segments.MoveNext())
+                {
+                    run = default;
+                    lineEnds = false;
+                    return false;
+                }
+
+                _span = _segments.Current.Span;
+                if (_pendingCr && !_span.IsEmpty)
+                {
+                    // The LF of a CRLF whose CR ended the previous segment: part of a break already reported.
+                    _pendingCr = false;
+                    if (_span[0] == Lf)
+                    {
+                        _span = _span.Slice(1);
+                    }
+                }
+            }
+
+            int i = _span.IndexOfAny(Cr, Lf);
+            if (i < 0)
+            {
+                run = _span;
+                lineEnds = false;
+                _span = default;
+                return true;
+            }
+
+            run = _span.Slice(0, i);
+            lineEnds = true;
+            int breakLength = 1;
+            if (_span[i] == Cr)
+            {
+                if (i + 1 == _span.Length)
+                {
+                    _pendingCr = true;
+                }
+                else if (_span[i + 1] == Lf)
+                {
+                    breakLength = 2;
+                }
+            }
+
+            _span = _span.Slice(i + breakLength);
+            return true;
+        }
     }
 
     /// <summary>
