@@ -65,7 +65,7 @@ internal static class DemoCommand
                         }
 
                         clock.Restart();
-                        Publish(hub, count, padding);
+                        Publish(hub, count, padding, cancellationToken);
                     }, cancellationToken);
                 }
             };
@@ -102,11 +102,13 @@ internal static class DemoCommand
         }
     }
 
-    private static void Publish(SseHub hub, int count, string padding)
+    private static void Publish(SseHub hub, int count, string padding, CancellationToken cancellationToken)
     {
         var data = new StringBuilder();
         for (int n = 1; n <= count; n++)
         {
+            // Interrupted, the demo stops publishing rather than fill the history for a server that is going away.
+            cancellationToken.ThrowIfCancellationRequested();
             data.Clear().Append("{\"n\":").Append(n).Append(",\"pad\":\"").Append(padding).Append("\"}");
             hub.Publish(data.ToString(), id: n.ToString(CultureInfo.InvariantCulture));
         }

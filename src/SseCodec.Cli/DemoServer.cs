@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SseCodec.AspNetCore;
 using SseCodec.Server;
@@ -54,6 +56,10 @@ internal sealed class DemoServer : IAsyncDisposable
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+
+        // The command, not the host, owns SIGINT and SIGTERM (Program registers them): it stops the server in order,
+        // streams first, and decides the exit code. The host's console lifetime would take the signals for itself.
+        builder.Services.AddSingleton<IHostLifetime, CommandLifetime>();
         if (urls is null)
         {
             builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
@@ -74,21 +80,31 @@ internal sealed class DemoServer : IAsyncDisposable
         {
             await app.StartAsync(cancellationToken);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or SocketException or FormatException or InvalidOperationException or UnauthorizedAccessException)
         {
+            // A port in use, an address not on this machine, a malformed URL, https without a certificate.
             await app.DisposeAsync();
-            throw new UsageException($"cannot listen on '{urls}': {e.Message}");
+            throw new UsageException($"cannot listen on '{urls ?? "http://127.0.0.1:0"}': {e.Message}", suggestHelp: e is FormatException);
         }
 
         ICollection<string> addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         return new DemoServer(app, hub, [.. addresses]);
     }
 
+    /// <summary>Ends every open stream (the hub completes them), then stops Kestrel, waiting up to 5 s for requests to finish.</summary>
     public async ValueTask DisposeAsync()
     {
         await Hub.DisposeAsync();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         await _app.StopAsync(stop.Token);
         await _app.DisposeAsync();
+    }
+
+    /// <summary>A host lifetime that leaves process signals alone: starting and stopping are the command's.</summary>
+    private sealed class CommandLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

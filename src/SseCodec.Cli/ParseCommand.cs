@@ -36,9 +36,9 @@ internal static class ParseCommand
         {
             input = path is null ? stdin : File.OpenRead(path);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new UsageException($"cannot read '{path}': {e.Message}");
+            throw new UsageException($"cannot read '{path}': {e.Message}", suggestHelp: false);
         }
 
         await using (input.ConfigureAwait(false))

@@ -41,7 +41,7 @@ internal static class ServeCommand
         {
             foreach (string address in server.Addresses)
             {
-                await stderr.WriteLineAsync($"sse: serving {address.TrimEnd('/')}/events ({(fromStdin ? "stdin lines" : $"an event every {interval.TotalMilliseconds:0} ms")}; Ctrl+C stops)");
+                await stderr.WriteLineAsync($"sse: serving {address.TrimEnd('/')}/events ({(fromStdin ? "stdin lines" : $"an event every {interval.TotalMilliseconds:0} ms")}; Ctrl+C or SIGTERM stops)");
             }
 
             await stderr.FlushAsync(cancellationToken);
@@ -61,9 +61,12 @@ internal static class ServeCommand
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
+                // Stopping is how a server ends: disposing the server below ends every stream, then stops Kestrel.
+                await stderr.WriteLineAsync($"sse: stopping; closing {hub.ConnectionCount} connection(s)");
             }
         }
 
+        await stderr.WriteLineAsync("sse: stopped");
         return SseCommand.ExitOk;
     }
 

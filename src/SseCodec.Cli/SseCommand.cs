@@ -7,7 +7,15 @@ internal static class SseCommand
     public const int ExitUsage = 1;
     public const int ExitDataError = 2;
     public const int ExitConnectionFailed = 3;
+
+    /// <summary>Any other failure (an I/O error, a bug): one line on stderr names it.</summary>
+    public const int ExitFailure = 4;
+
+    /// <summary>Stopped by SIGINT (Ctrl+C) before the work was done: 128 + 2, as shells report it.</summary>
     public const int ExitCanceled = 130;
+
+    /// <summary>Stopped by SIGTERM before the work was done: 128 + 15.</summary>
+    public const int ExitTerminated = 143;
 
     private const string Usage = """
         sse: the SseCodec command-line tool for text/event-stream.
@@ -37,17 +45,20 @@ internal static class SseCommand
               a message every interval (default 1000 ms) carrying the time, ids counting up, kept in a
               history so a reconnecting client resumes through Last-Event-ID. With --stdin, each stdin line
               is broadcast as an event instead. --retry sends a retry line on connect; --heartbeat sets the
-              idle time before a heartbeat comment (default 15 s). Ctrl+C stops.
+              idle time before a heartbeat comment (default 15 s). Ctrl+C (SIGINT) or SIGTERM ends every open
+              stream, stops the server and exits 0.
 
           sse demo [--events N] [--size BYTES] [--no-reconnect]
               Start the server on loopback and a client against it, stream N events (default 100000) through
               both, dropping and resuming the connection halfway through Last-Event-ID, and print what
               arrived and the rate.
 
-        Exit codes: 0 at the end of input (parse, encode) or when the server ends the stream with 204 (listen),
-        1 for a usage error, 2 when the stream breaks a limit (parse, listen), a line is not valid input
-        (encode) or the demo saw a gap or a duplicate (demo), 3 when the connection fails (listen: a status
-        other than 200 and 204, or another content type), 130 when interrupted.
+        Exit codes: 0 at the end of input (parse, encode), when the server ends the stream with 204 (listen)
+        or when stopped by a signal (serve), 1 for a usage error (bad arguments, a file that cannot be read,
+        an address that cannot be listened on), 2 when the stream breaks a limit (parse, listen), a line is not
+        valid input (encode) or the demo saw a gap or a duplicate (demo), 3 when the connection fails (listen:
+        a status other than 200 and 204, or another content type), 4 for any other failure (named on stderr),
+        130 when stopped by SIGINT (Ctrl+C) and 143 by SIGTERM before the work was done.
         """;
 
     public static async Task<int> RunAsync(string[] args, Stream stdin, Stream stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -72,8 +83,32 @@ internal static class SseCommand
         }
         catch (UsageException e)
         {
-            await stderr.WriteLineAsync($"sse: {e.Message}. Run 'sse --help' for usage.");
+            await stderr.WriteLineAsync(e.SuggestHelp ? $"sse: {e.Message.TrimEnd('.')}. Run 'sse --help' for usage." : $"sse: {e.Message}");
             return ExitUsage;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return ExitCanceled;
+        }
+        catch (Exception e)
+        {
+            // Whatever went wrong, the caller gets one line and a code, never a stack trace and an abort.
+            TryWriteFailure(stderr, e);
+            return ExitFailure;
+        }
+    }
+
+    /// <summary>Writes one line naming a failure; a closed stderr is ignored, as there is nowhere left to report it.</summary>
+    public static void TryWriteFailure(TextWriter stderr, Exception? exception)
+    {
+        string message = exception is null ? "unknown error" : $"{exception.Message.ReplaceLineEndings(" ")} ({exception.GetType().Name})";
+        try
+        {
+            stderr.WriteLine($"sse: failed: {message}");
+            stderr.Flush();
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
         }
     }
 

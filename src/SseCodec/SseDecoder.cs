@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Text;
-using CommunityToolkit.HighPerformance.Buffers;
 
 namespace SseCodec;
 
@@ -43,7 +42,7 @@ public sealed partial class SseDecoder : IDisposable
     private Exception? _fault;
     private bool _disposed;
 
-    // The last few ASCII event types seen, compared as bytes against their strings.
+    // The last few short ASCII event types seen, compared as bytes against their strings.
     private readonly string?[] _recentTypes = new string?[4];
     private int _nextRecentType;
 
@@ -259,6 +258,11 @@ public sealed partial class SseDecoder : IDisposable
         ReturnBuffer(ref _idBuffer);
         ReturnBuffer(ref _lastEventId);
         _lineLength = _dataLength = _eventTypeLength = _dispatchedTypeLength = _idLength = _lastEventIdLength = 0;
+
+        // Strings made from the peer's bytes go too, so a disposed decoder that is still referenced holds none of them.
+        _dispatchedTypeString = null;
+        _lastEventIdString = string.Empty;
+        Array.Clear(_recentTypes);
         _hasData = false;
         _dataRefStart = -1;
     }
@@ -280,9 +284,10 @@ public sealed partial class SseDecoder : IDisposable
     }
 
     /// <summary>
-    /// Finds the string for an event type: <c>message</c> is built in, the last few ASCII types this decoder saw are kept
-    /// (a stream that alternates between types finds them here, without hashing or locking), and others come from
-    /// <see cref="StringPool.Shared"/>, so a type seen before allocates nothing.
+    /// Finds the string for an event type: <c>message</c> is built in, the last few short ASCII types this decoder saw
+    /// are kept (a stream that alternates between types finds them here, without hashing or locking), and the rest come
+    /// from <see cref="EventTypeStrings"/>, whose bounded pool makes a short type seen before allocate nothing. A long
+    /// type is a plain string, made again only when the type changes.
     /// </summary>
     private string LookUpEventType(ReadOnlySpan<byte> utf8)
     {
@@ -304,8 +309,8 @@ public sealed partial class SseDecoder : IDisposable
             }
         }
 
-        string value = StringPool.Shared.GetOrAdd(utf8, Encoding.UTF8);
-        if (Ascii.IsValid(utf8))
+        string value = EventTypeStrings.Get(utf8);
+        if (utf8.Length <= EventTypeStrings.MaxPooledLength && Ascii.IsValid(utf8))
         {
             _recentTypes[_nextRecentType] = value;
             _nextRecentType = (_nextRecentType + 1) % _recentTypes.Length;

@@ -60,7 +60,9 @@ public readonly struct SseEvent
     public ReadOnlySpan<byte> EventTypeUtf8 => Validate().DispatchedEventTypeUtf8;
 
     /// <summary>
-    /// The event type as a string. Allocates nothing for <c>message</c> or for a type seen before.
+    /// The event type as a string. Allocates nothing for <c>message</c>, for the previous event's type, or for a type
+    /// of up to 128 UTF-8 bytes seen before; such short types are pooled (a bounded pool shared by all decoders),
+    /// longer ones are not, so a peer cannot pin memory with them.
     /// </summary>
     public string EventType => Validate().DispatchedEventType;
 
