@@ -85,15 +85,16 @@ public sealed class HubHardeningTests
             stalled.Add(await RawClients.OpenAsync(host.Address, "/events"));
         }
 
-        // Slow readers read a few bytes at a time and reconnect whenever the server drops them.
+        // Slow, careless readers read a few bytes at a time, hang up after a while or when the server drops them, and
+        // come back: connections end on both sides while events are published to them.
         int slowConnections = 0;
-        Task[] slow = Enumerable.Range(0, Slow).Select(_ => Task.Run(async () =>
+        Task[] slow = Enumerable.Range(0, Slow).Select(r => Task.Run(async () =>
         {
-            while (!stopSlow.IsCancellationRequested)
+            for (int c = 0; !stopSlow.IsCancellationRequested; c++)
             {
                 using Socket socket = await RawClients.OpenAsync(host.Address, "/events");
                 Interlocked.Increment(ref slowConnections);
-                await RawClients.ReadSlowlyToEndAsync(socket, 7, stopSlow.Token);
+                await RawClients.ReadSlowlyAsync(socket, 7, 1024 << ((r + c) % 6), stopSlow.Token);
             }
         })).ToArray();
 

@@ -41,14 +41,17 @@ internal static class RawClients
         return text.ToString();
     }
 
-    /// <summary>Reads <paramref name="chunk"/> bytes at a time until the server ends the connection: a slow reader.</summary>
-    public static async Task ReadSlowlyToEndAsync(Socket socket, int chunk, CancellationToken cancellationToken)
+    /// <summary>Reads <paramref name="chunk"/> bytes at a time until the server ends the connection or <paramref name="limit"/> bytes came: a slow reader.</summary>
+    public static async Task ReadSlowlyAsync(Socket socket, int chunk, long limit, CancellationToken cancellationToken)
     {
         byte[] buffer = new byte[chunk];
+        long total = 0;
         try
         {
-            while (await socket.ReceiveAsync(buffer, cancellationToken) > 0)
+            int n;
+            while (total < limit && (n = await socket.ReceiveAsync(buffer, cancellationToken)) > 0)
             {
+                total += n;
             }
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException)
