@@ -162,7 +162,14 @@ internal sealed class SseSession : IAsyncDisposable
         if (_cts.IsCancellationRequested)
         {
             // The client is gone or stalled: do not wait on a final flush.
-            _pipe.Abandon();
+            try
+            {
+                _pipe.Abandon();
+            }
+            catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException)
+            {
+                // The destination's owner already ended it.
+            }
         }
 
         try
