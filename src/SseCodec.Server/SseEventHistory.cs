@@ -7,15 +7,20 @@ namespace SseCodec.Server;
 /// <param name="Utf8Event">The complete encoded event, blank line included.</param>
 public readonly record struct SseHistoryEntry(long Sequence, string? Id, string? Group, ReadOnlyMemory<byte> Utf8Event);
 
-/// <summary>The events a history holds after a client's last event ID.</summary>
-/// <param name="Found">Whether the ID was found; when not (evicted or unknown), <paramref name="Events"/> is everything the history holds.</param>
-/// <param name="Events">The events to replay, oldest first.</param>
-public readonly record struct SseReplay(bool Found, IReadOnlyList<SseHistoryEntry> Events);
+/// <summary>One page of the events a history holds after a sequence number.</summary>
+/// <param name="Contiguous">
+/// Whether <paramref name="Events"/> starts right after the sequence asked for, so nothing in between was evicted. When
+/// <see langword="false"/>, <paramref name="Events"/> starts at the oldest event the history still holds.
+/// </param>
+/// <param name="Events">The events, oldest first: at least one when the history holds any after the sequence.</param>
+public readonly record struct SseReplay(bool Contiguous, IReadOnlyList<SseHistoryEntry> Events);
 
 /// <summary>
-/// Where an <see cref="SseHub"/> keeps published events so that a reconnecting client's missed events can be replayed.
-/// <see cref="SseMemoryEventHistory"/> is bounded and in memory; a durable store can implement this instead.
+/// Where an <see cref="SseHub"/> keeps published events so that a reconnecting client's missed events can be replayed,
+/// and a connection that fell behind its queue can catch up. <see cref="SseMemoryEventHistory"/> is bounded and in
+/// memory; a durable store can implement this instead.
 /// </summary>
+/// <remarks>The hub reads a replay a page at a time and writes each page through the connection's backpressure.</remarks>
 public interface ISseEventHistory
 {
     /// <summary>
@@ -25,19 +30,30 @@ public interface ISseEventHistory
     /// <param name="entry">The event.</param>
     void Append(in SseHistoryEntry entry);
 
-    /// <summary>The events recorded after the one whose ID is <paramref name="lastEventId"/>, oldest first.</summary>
-    /// <param name="lastEventId">The client's <c>Last-Event-ID</c>.</param>
+    /// <summary>Finds the newest kept event whose ID is <paramref name="id"/>.</summary>
+    /// <param name="id">The client's <c>Last-Event-ID</c>.</param>
     /// <param name="cancellationToken">Cancels the lookup.</param>
-    /// <returns>The events to replay, and whether the ID was found.</returns>
-    ValueTask<SseReplay> GetEventsAfterAsync(string lastEventId, CancellationToken cancellationToken);
+    /// <returns>The event, or <see langword="null"/> when no kept event has that ID (unknown, or evicted).</returns>
+    ValueTask<SseHistoryEntry?> FindAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Reads the events recorded after sequence number <paramref name="sequence"/>, oldest first, up to a byte budget.</summary>
+    /// <param name="sequence">The last sequence number the reader already has; 0 for none.</param>
+    /// <param name="maxBytes">The most encoded bytes to return; the first event is returned even when it is larger.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The page, and whether it follows <paramref name="sequence"/> with no gap.</returns>
+    ValueTask<SseReplay> ReadAfterAsync(long sequence, long maxBytes, CancellationToken cancellationToken);
 }
 
 /// <summary>A bounded in-memory <see cref="ISseEventHistory"/>: the newest events up to a count and a byte budget.</summary>
 public sealed class SseMemoryEventHistory : ISseEventHistory
 {
     private readonly object _gate = new();
-    private readonly Queue<SseHistoryEntry> _entries = new();
+
+    // Oldest first from _head; the evicted prefix is cut off in bulk so that eviction stays O(1) amortized.
+    private readonly List<SseHistoryEntry> _entries = [];
+    private int _head;
     private long _bytes;
+    private long _lastSequence;
 
     /// <summary>Creates a history.</summary>
     /// <param name="capacity">The most events kept; at least 1.</param>
@@ -63,7 +79,7 @@ public sealed class SseMemoryEventHistory : ISseEventHistory
         {
             lock (_gate)
             {
-                return _entries.Count;
+                return _entries.Count - _head;
             }
         }
     }
@@ -74,31 +90,77 @@ public sealed class SseMemoryEventHistory : ISseEventHistory
         SseHistoryEntry copy = entry with { Utf8Event = entry.Utf8Event.ToArray() };
         lock (_gate)
         {
-            _entries.Enqueue(copy);
+            _entries.Add(copy);
             _bytes += copy.Utf8Event.Length;
-            while (_entries.Count > Capacity || (_bytes > MaxBytes && _entries.Count > 1))
+            _lastSequence = Math.Max(_lastSequence, copy.Sequence);
+            while (_entries.Count - _head > Capacity || (_bytes > MaxBytes && _entries.Count - _head > 1))
             {
-                _bytes -= _entries.Dequeue().Utf8Event.Length;
+                _bytes -= _entries[_head].Utf8Event.Length;
+                _entries[_head++] = default;
+            }
+
+            if (_head >= 1024 && _head >= _entries.Count / 2)
+            {
+                _entries.RemoveRange(0, _head);
+                _head = 0;
             }
         }
     }
 
     /// <inheritdoc/>
-    public ValueTask<SseReplay> GetEventsAfterAsync(string lastEventId, CancellationToken cancellationToken)
+    public ValueTask<SseHistoryEntry?> FindAsync(string id, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(lastEventId);
+        ArgumentNullException.ThrowIfNull(id);
         lock (_gate)
         {
-            SseHistoryEntry[] all = _entries.ToArray();
-            for (int i = all.Length - 1; i >= 0; i--)
+            for (int i = _entries.Count - 1; i >= _head; i--)
             {
-                if (all[i].Id == lastEventId)
+                if (_entries[i].Id == id)
                 {
-                    return new ValueTask<SseReplay>(new SseReplay(true, all.AsSpan(i + 1).ToArray()));
+                    return new ValueTask<SseHistoryEntry?>(_entries[i]);
                 }
             }
 
-            return new ValueTask<SseReplay>(new SseReplay(false, all));
+            return new ValueTask<SseHistoryEntry?>((SseHistoryEntry?)null);
         }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<SseReplay> ReadAfterAsync(long sequence, long maxBytes, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            int start = FirstAfter(sequence);
+            bool contiguous = start < _entries.Count ? start > _head || _entries[start].Sequence <= sequence + 1 : _lastSequence <= sequence;
+            var page = new List<SseHistoryEntry>();
+            long bytes = 0;
+            for (int i = start; i < _entries.Count && (page.Count == 0 || bytes + _entries[i].Utf8Event.Length <= maxBytes); i++)
+            {
+                page.Add(_entries[i]);
+                bytes += _entries[i].Utf8Event.Length;
+            }
+
+            return new ValueTask<SseReplay>(new SseReplay(contiguous, page));
+        }
+    }
+
+    /// <summary>The index of the first kept entry whose sequence is above <paramref name="sequence"/> (entries are in sequence order).</summary>
+    private int FirstAfter(long sequence)
+    {
+        int lo = _head, hi = _entries.Count;
+        while (lo < hi)
+        {
+            int mid = lo + ((hi - lo) / 2);
+            if (_entries[mid].Sequence <= sequence)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
     }
 }

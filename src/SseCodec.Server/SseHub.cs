@@ -12,12 +12,20 @@ namespace SseCodec.Server;
 /// </summary>
 /// <remarks>
 /// With a <see cref="SseHubOptions.History"/>, a connection opened with a <c>Last-Event-ID</c> first gets the events
-/// published after that ID, then the live ones, with no gap and no duplicate: the connection is subscribed before the
-/// history is read, and live events the replay already covered are skipped by sequence number.
+/// published after that ID, then the live ones, with no gap and no duplicate: events are numbered, a connection takes
+/// live events only once it has caught up, and those it already has are skipped by number. The replay is read from the
+/// history a page at a time and written through the connection's backpressure, up to
+/// <see cref="SseHubOptions.MaxReplayBytes"/>. A connection whose queue overflows while it replays, or under
+/// <see cref="SseSlowClientPolicy.Disconnect"/>, continues from the history the same way.
 /// Publishing is thread-safe and never waits for a connection.
 /// </remarks>
 public sealed class SseHub : IAsyncDisposable
 {
+    /// <summary>The most history bytes read and written in one step of a replay, so that a replay goes through backpressure in pieces.</summary>
+    private const long ReplayPageBytes = 64 * 1024;
+
+    private const string UnknownLastEventIdText = "Last-Event-ID not found";
+
     private readonly object _gate = new();
     private readonly HashSet<Connection> _all = [];
     private readonly Dictionary<string, HashSet<Connection>> _groups = new(StringComparer.Ordinal);
@@ -109,6 +117,7 @@ public sealed class SseHub : IAsyncDisposable
         PooledEvent pooled;
         long sequence;
         List<Connection>? toDisconnect = null;
+        int firstDrops = 0;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -133,9 +142,14 @@ public sealed class SseHub : IAsyncDisposable
             {
                 foreach (Connection connection in set)
                 {
-                    if (!connection.Enqueue(pooled))
+                    Delivery delivery = connection.Enqueue(pooled);
+                    if (delivery == Delivery.Disconnect)
                     {
                         (toDisconnect ??= []).Add(connection);
+                    }
+                    else if (delivery == Delivery.FirstDrop)
+                    {
+                        firstDrops++;
                     }
                 }
             }
@@ -143,11 +157,17 @@ public sealed class SseHub : IAsyncDisposable
 
         pooled.Release();
         SseServerMetrics.EventsPublished.Add(1, _tag);
+        for (int i = 0; i < firstDrops; i++)
+        {
+            SseHubLog.EventsDropped(_options.Logger, Name, _options.QueueCapacity);
+        }
+
         if (toDisconnect is not null)
         {
             foreach (Connection connection in toDisconnect)
             {
                 SseServerMetrics.SlowClientDisconnects.Add(1, _tag);
+                SseHubLog.SlowClientDisconnected(_options.Logger, Name, "queue full, no history");
                 ThreadPool.UnsafeQueueUserWorkItem(static c => c.Disconnect(), connection, preferLocal: false);
             }
         }
@@ -157,22 +177,28 @@ public sealed class SseHub : IAsyncDisposable
 
     /// <summary>
     /// Streams this hub's events into <paramref name="destination"/> until the token is canceled, the reader completes,
-    /// the hub is disposed, or the slow-client policy disconnects it. Replays missed events first when
-    /// <paramref name="lastEventId"/> is given and the hub has a history.
+    /// the hub is disposed, or the connection falls behind for good. Replays missed events first when
+    /// <paramref name="lastEventId"/> is given and the hub has a history; answers an ID the history does not hold as
+    /// <see cref="SseHubOptions.UnknownLastEventId"/> says.
     /// </summary>
     /// <param name="destination">The pipe to write the event stream to; flushed, not completed.</param>
     /// <param name="lastEventId">The client's <c>Last-Event-ID</c>, or <see langword="null"/> for a fresh client.</param>
     /// <param name="groups">The groups this connection joins (besides events published to all); none when <see langword="null"/>.</param>
     /// <param name="options">Heartbeats, retry, flushing; the defaults when <see langword="null"/>.</param>
     /// <param name="cancellationToken">Ends the stream, typically the request's aborted token.</param>
-    /// <returns>Why the stream ended; on <see cref="SseStreamCompletion.SlowClient"/> the caller should abort the connection.</returns>
+    /// <returns>
+    /// Why the stream ended; on <see cref="SseStreamCompletion.SlowClient"/> the caller should abort the connection, on
+    /// <see cref="SseStreamCompletion.ReplayLimitReached"/> end the response normally.
+    /// </returns>
     public async Task<SseStreamCompletion> StreamAsync(PipeWriter destination, string? lastEventId = null, IEnumerable<string>? groups = null, SseStreamOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
         var session = new SseSession(destination, options, cancellationToken);
         await using (session.ConfigureAwait(false))
         {
-            var connection = new Connection(this, session, groups is null ? [] : [.. groups]);
+            ISseEventHistory? history = _options.History;
+            bool resuming = lastEventId is not null && history is not null;
+            var connection = new Connection(this, session, groups is null ? [] : [.. groups], resuming);
             if (!Register(connection))
             {
                 return SseStreamCompletion.SourceCompleted;
@@ -182,23 +208,24 @@ public sealed class SseHub : IAsyncDisposable
             {
                 CancellationToken token = session.Token;
                 await session.StartAsync().ConfigureAwait(false);
-                long replayedThrough = 0;
-                if (lastEventId is not null && _options.History is { } history)
+                bool allowGap = false;
+                if (resuming)
                 {
-                    SseReplay replay = await history.GetEventsAfterAsync(lastEventId, token).ConfigureAwait(false);
-                    if (replay.Events.Count > 0)
+                    // A resuming connection is registered behind: it takes no live event until it has caught up from
+                    // the history. An ID of another group's event is answered as an unknown one, so it cannot be probed.
+                    SseHistoryEntry? found = await history!.FindAsync(lastEventId!, token).ConfigureAwait(false);
+                    if (found is { } entry && connection.Accepts(entry.Group))
                     {
-                        replayedThrough = replay.Events[^1].Sequence;
-                        await session.Writer.WriteAsync((replay.Events, connection), static (w, s) =>
-                        {
-                            foreach (SseHistoryEntry entry in s.Events)
-                            {
-                                if (s.connection.Accepts(entry.Group))
-                                {
-                                    w.Write(entry.Utf8Event.Span);
-                                }
-                            }
-                        }, token).ConfigureAwait(false);
+                        connection.DeliveredThrough = entry.Sequence;
+                    }
+                    else if (_options.UnknownLastEventId == SseUnknownLastEventId.ReplayAll)
+                    {
+                        connection.DeliveredThrough = 0;
+                        allowGap = true;
+                    }
+                    else
+                    {
+                        await WriteUnknownLastEventIdAsync(session, token).ConfigureAwait(false);
                     }
                 }
 
@@ -207,9 +234,34 @@ public sealed class SseHub : IAsyncDisposable
                 // queue instead, which ends the wait.
                 ChannelReader<PooledEvent> reader = connection.Reader;
                 using CancellationTokenRegistration wake = token.UnsafeRegister(static (state, canceled) => ((Connection)state!).Cancel(canceled), connection);
-                while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+                while (true)
                 {
-                    await session.Writer.WriteAsync((connection, replayedThrough), static (w, s) => s.connection.Drain(w, s.replayedThrough), token).ConfigureAwait(false);
+                    if (connection.IsBehind)
+                    {
+                        CatchUp result = await CatchUpAsync(connection, session, allowGap, token).ConfigureAwait(false);
+                        allowGap = false;
+                        if (result == CatchUp.Lost)
+                        {
+                            SseServerMetrics.SlowClientDisconnects.Add(1, _tag);
+                            SseHubLog.SlowClientDisconnected(_options.Logger, Name, "the history no longer holds what it missed");
+                            return SseStreamCompletion.SlowClient;
+                        }
+
+                        if (result == CatchUp.LimitReached)
+                        {
+                            return SseStreamCompletion.ReplayLimitReached;
+                        }
+
+                        continue;
+                    }
+
+                    if (!await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+                    {
+                        break;
+                    }
+
+                    await session.Writer.WriteAsync(connection, static (w, c) => c.Drain(w), token).ConfigureAwait(false);
+                    connection.OnDrained();
                 }
 
                 return connection.IsSlow ? SseStreamCompletion.SlowClient : SseStreamCompletion.SourceCompleted;
@@ -273,6 +325,60 @@ public sealed class SseHub : IAsyncDisposable
         return default;
     }
 
+    /// <summary>
+    /// Writes what the history holds after the connection's last delivered event, a page at a time, each page flushed
+    /// through the connection's backpressure, up to the hub's sequence number when the catch-up started; the connection
+    /// takes live events from then on.
+    /// </summary>
+    private async ValueTask<CatchUp> CatchUpAsync(Connection connection, SseSession session, bool allowGap, CancellationToken token)
+    {
+        ISseEventHistory history = _options.History!;
+        long target;
+        lock (_gate)
+        {
+            target = _sequence;
+            connection.Rejoin();
+        }
+
+        while (connection.DeliveredThrough < target)
+        {
+            SseReplay page = await history.ReadAfterAsync(connection.DeliveredThrough, ReplayPageBytes, token).ConfigureAwait(false);
+            if (!page.Contiguous && !allowGap)
+            {
+                return CatchUp.Lost;
+            }
+
+            allowGap = false;
+            if (page.Events.Count == 0)
+            {
+                break;
+            }
+
+            await session.Writer.WriteAsync((connection, page.Events), static (w, s) => s.connection.WriteFromHistory(w, s.Events), token).ConfigureAwait(false);
+            await session.Writer.FlushAsync(token).ConfigureAwait(false);
+            if (connection.ReplayLimitReached)
+            {
+                return CatchUp.LimitReached;
+            }
+        }
+
+        return CatchUp.Done;
+    }
+
+    private async ValueTask WriteUnknownLastEventIdAsync(SseSession session, CancellationToken token)
+    {
+        if (_options.UnknownLastEventId == SseUnknownLastEventId.SendComment)
+        {
+            await session.Writer.WriteCommentAsync(UnknownLastEventIdText, token).ConfigureAwait(false);
+        }
+        else
+        {
+            await session.Writer.WriteAsync(_options.UnknownLastEventIdEventType, static (w, type) => SseEncoder.WriteEvent(w, UnknownLastEventIdText.AsSpan(), type), token).ConfigureAwait(false);
+        }
+
+        await session.Writer.FlushAsync(token).ConfigureAwait(false);
+    }
+
     internal void OnBufferReturned() => Interlocked.Decrement(ref _outstandingBuffers);
 
     internal void OnDropped() => SseServerMetrics.EventsDropped.Add(1, _tag);
@@ -287,6 +393,9 @@ public sealed class SseHub : IAsyncDisposable
             {
                 return false;
             }
+
+            // What is published from now on reaches the queue (or, behind, the catch-up); what came before is not owed.
+            connection.DeliveredThrough = _sequence;
 
             _all.Add(connection);
             foreach (string group in connection.Groups)
@@ -323,6 +432,10 @@ public sealed class SseHub : IAsyncDisposable
 
         connection.ReleaseQueued();
         SseServerMetrics.Connections.Add(-1, _tag);
+        if (connection.Dropped > 0)
+        {
+            SseHubLog.ConnectionLostEvents(_options.Logger, Name, connection.Dropped);
+        }
     }
 
     private sealed class Connection
@@ -331,24 +444,33 @@ public sealed class SseHub : IAsyncDisposable
         private readonly SseSession _session;
         private readonly Channel<PooledEvent> _queue;
         private readonly bool _disconnectWhenFull;
-        private volatile bool _slow;
+        private readonly bool _hasHistory;
+        private readonly long _maxReplayBytes;
 
-        public Connection(SseHub hub, SseSession session, string[] groups)
+        // Written under the hub's lock; read without it by the connection's loop.
+        private volatile bool _behind;
+        private volatile bool _slow;
+        private volatile bool _closed;
+        private volatile bool _replaying;
+        private long _dropped;
+
+        public Connection(SseHub hub, SseSession session, string[] groups, bool resuming)
         {
             _hub = hub;
             _session = session;
             Groups = groups;
             _disconnectWhenFull = hub._options.SlowClientPolicy == SseSlowClientPolicy.Disconnect;
-            var options = new BoundedChannelOptions(hub._options.QueueCapacity)
+            _hasHistory = hub._options.History is not null;
+            _maxReplayBytes = hub._options.MaxReplayBytes;
+            _behind = resuming;
+            _replaying = resuming;
+
+            // Full mode Wait makes TryWrite fail on a full queue, so that the hub decides: catch up, disconnect or drop.
+            _queue = Channel.CreateBounded<PooledEvent>(new BoundedChannelOptions(hub._options.QueueCapacity)
             {
-                SingleReader = true,
+                SingleReader = false,
                 SingleWriter = false,
-                FullMode = _disconnectWhenFull ? BoundedChannelFullMode.Wait : BoundedChannelFullMode.DropOldest,
-            };
-            _queue = Channel.CreateBounded<PooledEvent>(options, e =>
-            {
-                e.Release();
-                hub.OnDropped();
+                FullMode = BoundedChannelFullMode.Wait,
             });
         }
 
@@ -358,48 +480,155 @@ public sealed class SseHub : IAsyncDisposable
 
         public bool IsSlow => _slow;
 
+        /// <summary>Live events are not queued: the loop reads them from the history.</summary>
+        public bool IsBehind => _behind;
+
+        /// <summary>The sequence number of the last event this connection has written or had no need of; the loop's alone.</summary>
+        public long DeliveredThrough { get; set; }
+
+        public bool ReplayLimitReached { get; private set; }
+
+        public long Dropped => Interlocked.Read(ref _dropped);
+
+        private long ReplayedBytes { get; set; }
+
         public bool Accepts(string? group) => group is null || Array.IndexOf(Groups, group) >= 0;
 
-        /// <summary>Queues an event; <see langword="false"/> when the queue is full and the client must be disconnected.</summary>
-        public bool Enqueue(PooledEvent e)
+        /// <summary>Queues an event; called under the hub's lock.</summary>
+        public Delivery Enqueue(PooledEvent e)
         {
+            if (_behind || _slow || _closed)
+            {
+                // Behind, the history holds it; slow or closed, the connection is ending.
+                return Delivery.Queued;
+            }
+
             e.AddRef();
             if (_queue.Writer.TryWrite(e))
             {
-                return true;
+                return Delivery.Queued;
             }
 
             e.Release();
-            if (_disconnectWhenFull && !_slow)
+            if (_closed)
+            {
+                return Delivery.Queued;
+            }
+
+            if (_hasHistory && (_disconnectWhenFull || _replaying))
+            {
+                // Nothing is lost: the loop writes what is queued, then continues from the history.
+                _behind = true;
+                _replaying = true;
+                return Delivery.Queued;
+            }
+
+            if (_disconnectWhenFull)
             {
                 _slow = true;
                 _queue.Writer.TryComplete();
                 _hub.OnDropped();
-                return false;
+                return Delivery.Disconnect;
             }
 
-            return true;
+            if (_queue.Reader.TryRead(out PooledEvent? oldest))
+            {
+                oldest.Release();
+            }
+
+            e.AddRef();
+            if (!_queue.Writer.TryWrite(e))
+            {
+                e.Release();
+            }
+
+            _hub.OnDropped();
+            return Interlocked.Increment(ref _dropped) == 1 ? Delivery.FirstDrop : Delivery.Queued;
         }
 
-        public void Disconnect() => _session.Abort();
+        /// <summary>Called under the hub's lock when a catch-up starts: live events are queued again from now on.</summary>
+        public void Rejoin() => _behind = false;
 
-        public void Complete() => _queue.Writer.TryComplete();
+        /// <summary>After a batch from the queue: once it has caught up and emptied its queue, a connection is live.</summary>
+        public void OnDrained()
+        {
+            if (_replaying && !_behind && _queue.Reader.Count == 0)
+            {
+                _replaying = false;
+            }
+        }
 
-        public void Cancel(CancellationToken canceled) => _queue.Writer.TryComplete(new OperationCanceledException(canceled));
+        public void Disconnect()
+        {
+            try
+            {
+                _session.Abort();
+            }
+#pragma warning disable CA1031 // A thread-pool work item has no caller: an exception here would end the process.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                SseHubLog.DisconnectFailed(_hub._options.Logger, _hub.Name, e);
+            }
+        }
 
-        public void Drain(PipeWriter writer, long replayedThrough)
+        public void Complete()
+        {
+            _closed = true;
+            _queue.Writer.TryComplete();
+        }
+
+        public void Cancel(CancellationToken canceled)
+        {
+            _closed = true;
+            _queue.Writer.TryComplete(new OperationCanceledException(canceled));
+        }
+
+        public void Drain(PipeWriter writer)
         {
             long bytes = 0;
             int n = 0;
             while (n++ < 256 && _queue.Reader.TryRead(out PooledEvent? e))
             {
-                if (e.Sequence > replayedThrough)
+                if (e.Sequence > DeliveredThrough)
                 {
                     writer.Write(e.Span);
                     bytes += e.Length;
+                    DeliveredThrough = e.Sequence;
                 }
 
                 e.Release();
+            }
+
+            _hub.OnWritten(bytes);
+        }
+
+        /// <summary>Writes a page of history events this connection has not had and may see, within the replay limit.</summary>
+        public void WriteFromHistory(PipeWriter writer, IReadOnlyList<SseHistoryEntry> events)
+        {
+            long bytes = 0;
+            foreach (SseHistoryEntry entry in events)
+            {
+                if (entry.Sequence <= DeliveredThrough)
+                {
+                    continue;
+                }
+
+                if (Accepts(entry.Group))
+                {
+                    int length = entry.Utf8Event.Length;
+                    if (ReplayedBytes > 0 && ReplayedBytes + length > _maxReplayBytes)
+                    {
+                        ReplayLimitReached = true;
+                        break;
+                    }
+
+                    writer.Write(entry.Utf8Event.Span);
+                    ReplayedBytes += length;
+                    bytes += length;
+                }
+
+                DeliveredThrough = entry.Sequence;
             }
 
             _hub.OnWritten(bytes);
@@ -412,5 +641,19 @@ public sealed class SseHub : IAsyncDisposable
                 e.Release();
             }
         }
+    }
+
+    private enum Delivery
+    {
+        Queued,
+        FirstDrop,
+        Disconnect,
+    }
+
+    private enum CatchUp
+    {
+        Done,
+        Lost,
+        LimitReached,
     }
 }

@@ -53,10 +53,26 @@ internal sealed class SseSession : IAsyncDisposable
         await Writer.FlushAsync(Token).ConfigureAwait(false);
     }
 
-    /// <summary>Stops the stream now: ends <see cref="Token"/> and releases a flush stuck on a client that stopped reading.</summary>
+    /// <summary>
+    /// Stops the stream now: ends <see cref="Token"/> and releases a flush stuck on a client that stopped reading. Safe
+    /// to call at any time, from any thread, also after the stream ended and its response was completed.
+    /// </summary>
     public void Abort()
     {
-        _pipe.Abandon();
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            _pipe.Abandon();
+        }
+        catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException)
+        {
+            // The response ended between the check and the call: there is nothing left to release.
+        }
+
         Cancel();
     }
 
@@ -146,7 +162,14 @@ internal sealed class SseSession : IAsyncDisposable
         if (_cts.IsCancellationRequested)
         {
             // The client is gone or stalled: do not wait on a final flush.
-            _pipe.Abandon();
+            try
+            {
+                _pipe.Abandon();
+            }
+            catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException)
+            {
+                // The destination's owner already ended it.
+            }
         }
 
         try

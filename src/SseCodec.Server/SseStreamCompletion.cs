@@ -9,6 +9,12 @@ public enum SseStreamCompletion
     /// <summary>The caller's token was canceled (the client went away) or the reader of the pipe completed.</summary>
     Canceled,
 
-    /// <summary>The hub dropped the connection because its queue was full and the policy is <see cref="SseSlowClientPolicy.Disconnect"/>: abort the connection.</summary>
+    /// <summary>The hub dropped the connection because it fell behind (its queue full, and the history, if any, no longer holding what it missed): abort the connection.</summary>
     SlowClient,
+
+    /// <summary>
+    /// The hub sent the connection <see cref="SseHubOptions.MaxReplayBytes"/> from its history and ended the stream
+    /// after the last whole event: the response can end normally, and the client resumes with its <c>Last-Event-ID</c>.
+    /// </summary>
+    ReplayLimitReached,
 }

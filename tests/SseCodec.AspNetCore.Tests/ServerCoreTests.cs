@@ -217,11 +217,12 @@ public sealed class ServerCoreTests
         hub.Publish("e9", id: "9");
         Assert.Equal(["9"], await live);
 
-        // One just evicted (or unknown): everything kept is replayed, since the gap cannot be closed.
-        Assert.Equal(["5", "6", "7", "8", "9"], await ReplayAsync(hub, "3", 5));
-        SseReplay miss = await history.GetEventsAfterAsync("nope", default);
-        Assert.False(miss.Found);
-        Assert.True((await history.GetEventsAfterAsync("5", default)).Found);
+        // One just evicted (or unknown): nothing is replayed by default, and the history says it is not there.
+        Assert.Null(await history.FindAsync("3", default));
+        Assert.Null(await history.FindAsync("nope", default));
+        Assert.Equal(5, (await history.FindAsync("5", default))?.Sequence);
+        Assert.False((await history.ReadAfterAsync(3, long.MaxValue, default)).Contiguous);
+        Assert.True((await history.ReadAfterAsync(4, long.MaxValue, default)).Contiguous);
 
         await KestrelStreamingTests.WaitUntil(() => hub.ConnectionCount == 0);
         Assert.Equal(0, hub.OutstandingBuffers);
@@ -275,7 +276,7 @@ public sealed class ServerCoreTests
     [Fact]
     public async Task Drop_oldest_keeps_a_stalled_connection_bounded_and_the_others_whole()
     {
-        await using var hub = new SseHub(new SseHubOptions { QueueCapacity = 16, Name = "drop-" + Guid.NewGuid() });
+        await using var hub = new SseHub(new SseHubOptions { QueueCapacity = 16, SlowClientPolicy = SseSlowClientPolicy.DropOldest, Name = "drop-" + Guid.NewGuid() });
         var stalled = new Pipe(new PipeOptions(pauseWriterThreshold: 1024, resumeWriterThreshold: 512));
         var healthy = new Pipe();
         using var stop = new CancellationTokenSource();
