@@ -20,4 +20,13 @@ public enum SseFailureReason
 
     /// <summary>The event stream broke a limit in <see cref="SseParserOptions"/>. The connection fails.</summary>
     LimitExceeded = 5,
+
+    /// <summary>The client gave up after <see cref="SseClientOptions.MaxRetries"/> reconnections in a row that brought no event. The connection fails.</summary>
+    RetriesExhausted = 6,
+
+    /// <summary>The response's <c>Content-Encoding</c> (gzip, say) was not decoded by the handler. The connection fails.</summary>
+    UnsupportedContentEncoding = 7,
+
+    /// <summary>A redirect could not be followed: over <see cref="SseClientOptions.MaxRedirects"/>, from https to http, or to a URL that is not http or https. The connection fails.</summary>
+    RedirectRefused = 8,
 }
