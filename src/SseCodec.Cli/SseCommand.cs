@@ -26,11 +26,14 @@ internal static class SseCommand
 
           sse listen URL [-H 'Name: value']... [--method M] [--data BODY|@FILE] [--last-event-id ID] [--json]
                          [--read-timeout SECONDS] [--retry-server-errors] [--max-line-length N] [--max-event-size N]
+                         [--max-retries N|unlimited] [--resend]
               Connect to an event stream and print its events as they arrive (as event-stream blocks, or with
               --json as parse's {"type":T,"data":D,"id":I} lines), reconnecting as a browser's EventSource does:
               after the end of the body or a network error, waiting the server's retry (3 s by default) and
               sending Last-Event-ID. --data sends a body (POST unless --method says otherwise; Content-Type
-              application/json unless -H sets one) on every connection. Connection state goes to stderr.
+              application/json unless -H sets one); a request other than GET, HEAD, OPTIONS, TRACE, PUT or
+              DELETE is not sent again after the stream ends or drops unless --resend. --max-retries gives up
+              (exit 3) after N reconnections in a row without an event (default 5). Connection state goes to stderr.
 
           sse serve [--urls URL] [--retry MS] [--heartbeat S] [--interval MS] [--stdin]
               Serve an event stream at /events (default http://127.0.0.1:8080; a page at / shows it):
@@ -47,7 +50,7 @@ internal static class SseCommand
         Exit codes: 0 at the end of input (parse, encode) or when the server ends the stream with 204 (listen),
         1 for a usage error, 2 when the stream breaks a limit (parse, listen), a line is not valid input
         (encode) or the demo saw a gap or a duplicate (demo), 3 when the connection fails (listen: a status
-        other than 200 and 204, or another content type), 130 when interrupted.
+        other than 200 and 204, another content type, a refused redirect, or --max-retries ran out), 130 when interrupted.
         """;
 
     public static async Task<int> RunAsync(string[] args, Stream stdin, Stream stdout, TextWriter stderr, CancellationToken cancellationToken)
