@@ -11,7 +11,9 @@ namespace SseCodec.Client;
 /// Consumes a <c>text/event-stream</c> over <see cref="HttpClient"/> with the behaviour of the browser's
 /// <c>EventSource</c> (WHATWG HTML §9.2): it reconnects after network errors and the end of the body, waits the
 /// server's reconnection time, resumes with <c>Last-Event-ID</c>, stops for good on 204, and fails on any other status
-/// or content type.
+/// or content type. Every wait is bounded (see <see cref="SseClientOptions.MinBackoffDelay"/> and
+/// <see cref="SseClientOptions.MaxServerDelay"/>); a POST is not sent again unless
+/// <see cref="SseClientOptions.ResendNonIdempotentRequests"/> allows it.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -174,8 +176,8 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
     /// until the next read.
     /// </summary>
     /// <param name="cancellationToken">Cancelling it shuts the client down: the connection is aborted and the client is <see cref="SseReadyState.Closed"/>.</param>
-    /// <returns><see langword="true"/> with an event in <see cref="Current"/>; <see langword="false"/> when the client is closed: by a 204 response, by <see cref="Close"/>, or earlier.</returns>
-    /// <exception cref="SseConnectionException">The connection failed: a status other than 200 and 204, another content type, or a parser limit. The client is closed.</exception>
+    /// <returns><see langword="true"/> with an event in <see cref="Current"/>; <see langword="false"/> when the client is closed: by a 204 response, by the end of a non-idempotent request's body, by <see cref="Close"/>, or earlier.</returns>
+    /// <exception cref="SseConnectionException">The connection failed: a status other than 200 and 204, another content type or content coding, a parser limit, a refused redirect, <see cref="SseClientOptions.MaxRetries"/> ran out, or a non-idempotent request broke off. The client is closed.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled. The client is closed.</exception>
     /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
     /// <exception cref="InvalidOperationException">Another read is in progress.</exception>
@@ -312,6 +314,9 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
                 {
                     ReleaseConnection(keepDecoder: true);
                     _pendingDelay = null;
+
+                    // A restart is the caller's new attempt: MaxRetries counts afresh.
+                    _retriesWithoutEvent = 0;
                 }
 
                 if (_pipe is null)
