@@ -48,7 +48,7 @@ public sealed class RedirectTests
         await using var origin = await SseTestServer.StartAsync((context, index) => RedirectAsync(context, status, other.Events));
         using var client = new SseClient(origin.Events, WithSecrets(new HttpMethod(method)));
 
-        await Received.AllAsync(client);
+        await Eventually.Within(Received.AllAsync(client), "the stream to end");
 
         RecordedRequest first = Assert.Single(origin.Requests);
         Assert.All(CallerHeaders, h => Assert.True(first.Headers.ContainsKey(h), $"{h} went to the stream's own origin"));
@@ -70,7 +70,7 @@ public sealed class RedirectTests
         origin = originServer;
         using var client = new SseClient(origin.Events, WithSecrets(HttpMethod.Get));
 
-        await Received.AllAsync(client);
+        await Eventually.Within(Received.AllAsync(client), "the stream to end");
 
         IReadOnlyList<RecordedRequest> requests = origin.Requests;
         Assert.Equal(["/events", "/back"], requests.Select(r => r.Path));
@@ -84,7 +84,7 @@ public sealed class RedirectTests
             context.Request.Path == "/start" ? RedirectAsync(context, 302, new Uri("/events", UriKind.Relative)) : Sse.NoContent(context));
         using var client = new SseClient(new Uri(server.BaseAddress, "/start"), WithSecrets(HttpMethod.Get));
 
-        await Received.AllAsync(client);
+        await Eventually.Within(Received.AllAsync(client), "the stream to end");
 
         IReadOnlyList<RecordedRequest> requests = server.Requests;
         Assert.Equal(["/start", "/events"], requests.Select(r => r.Path));
@@ -99,7 +99,7 @@ public sealed class RedirectTests
         using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false });
         using var client = new SseClient(http, origin.Events, WithSecrets(HttpMethod.Get));
 
-        await Received.AllAsync(client);
+        await Eventually.Within(Received.AllAsync(client), "the stream to end");
 
         RecordedRequest redirected = Assert.Single(other.Requests);
         Assert.All(CallerHeaders, h => Assert.False(redirected.Headers.ContainsKey(h), $"{h} leaked to {other.BaseAddress}"));
@@ -113,7 +113,7 @@ public sealed class RedirectTests
         options.MaxRedirects = 3;
         using var client = new SseClient(server.Events, options);
 
-        var failure = await Assert.ThrowsAsync<SseConnectionException>(() => Received.AllAsync(client));
+        var failure = await Assert.ThrowsAsync<SseConnectionException>(() => Eventually.Within(Received.AllAsync(client), "the connection to fail"));
 
         Assert.Equal(SseFailureReason.RedirectRefused, failure.Reason);
         Assert.Equal(HttpStatusCode.Found, failure.StatusCode);
@@ -137,7 +137,7 @@ public sealed class RedirectTests
         });
         using var client = new SseClient(http, secure.Events, WithSecrets(HttpMethod.Get));
 
-        var failure = await Assert.ThrowsAsync<SseConnectionException>(() => Received.AllAsync(client));
+        var failure = await Assert.ThrowsAsync<SseConnectionException>(() => Eventually.Within(Received.AllAsync(client), "the connection to fail"));
 
         Assert.Equal(SseFailureReason.RedirectRefused, failure.Reason);
         Assert.Contains("from https to http", failure.Message);

@@ -20,11 +20,15 @@ internal static class Clock
         return wait;
     }
 
-    /// <summary>Passes every wait the client arms until <paramref name="done"/> completes.</summary>
-    public static async Task RunUntilAsync(ManualTimeProvider time, Task done)
+    /// <summary>Passes every wait the client arms until <paramref name="done"/> completes, failing after <paramref name="maxWaits"/> of them.</summary>
+    public static async Task RunUntilAsync(ManualTimeProvider time, Task done, int maxWaits = 100)
     {
-        while (await PassNextWaitAsync(time, done) is not null)
+        for (int waits = 0; await PassNextWaitAsync(time, done) is not null; waits++)
         {
+            if (waits == maxWaits)
+            {
+                throw new TimeoutException($"The client was still waiting after {maxWaits} waits.");
+            }
         }
     }
 }
