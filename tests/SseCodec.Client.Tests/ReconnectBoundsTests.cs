@@ -126,6 +126,24 @@ public sealed class ReconnectBoundsTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_restart_after_giving_up_gets_its_retries_afresh()
+    {
+        var time = new ManualTimeProvider();
+        using var client = new SseClient(ClosedPortUrl(), new SseClientOptions { TimeProvider = time, MaxRetries = 1 });
+        var lifecycle = new Lifecycle(client);
+
+        for (int run = 1; run <= 2; run++)
+        {
+            Task<List<Received>> reading = Received.AllAsync(client);
+            await Clock.RunUntilAsync(time, reading);
+            var failure = await Assert.ThrowsAsync<SseConnectionException>(() => reading);
+            Assert.Equal(SseFailureReason.RetriesExhausted, failure.Reason);
+            Assert.Equal(run, lifecycle.Log.Count(l => l == "error NetworkError reconnect"));
+            client.Restart();
+        }
+    }
+
+    [Fact]
     public async Task An_event_starts_the_retry_count_over()
     {
         var time = new ManualTimeProvider();
