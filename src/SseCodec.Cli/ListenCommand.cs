@@ -10,13 +10,19 @@ namespace SseCodec.Cli;
 /// </summary>
 internal static class ListenCommand
 {
+    /// <summary>
+    /// Reconnections in a row without an event before <c>sse listen</c> gives up (exit 3): about a minute of backoff
+    /// against a closed port, where a tool run by hand should say so rather than wait for ever.
+    /// </summary>
+    public const int DefaultMaxRetries = 5;
+
     public static async Task<int> RunAsync(ReadOnlyMemory<string> args, Stream stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         Uri? url = null;
         bool json = false;
         string? method = null;
         string? data = null;
-        var options = new SseClientOptions();
+        var options = new SseClientOptions { MaxRetries = DefaultMaxRetries };
 
         var reader = new ArgumentReader(args.Span);
         while (reader.TryNext(out string arg))
@@ -39,6 +45,8 @@ internal static class ListenCommand
                 case "--json": json = true; break;
                 case "--read-timeout": options.ReadTimeout = TimeSpan.FromSeconds(reader.PositiveInt(arg)); break;
                 case "--retry-server-errors": options.RetryServerErrors = true; break;
+                case "--max-retries": options.MaxRetries = ReadMaxRetries(reader.Value(arg)); break;
+                case "--resend": options.ResendNonIdempotentRequests = true; break;
                 case "--max-line-length": (options.ParserOptions ??= new()).MaxLineLength = reader.PositiveInt(arg); break;
                 case "--max-event-size": (options.ParserOptions ??= new()).MaxEventSize = reader.PositiveInt(arg); break;
                 default:
@@ -88,7 +96,12 @@ internal static class ListenCommand
         client.Error += (_, e) => stderr.WriteLine($"sse: {Describe(e)}");
         client.ReconnectScheduled += (_, e) => stderr.WriteLine(
             $"sse: reconnecting in {e.Delay.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)} ms" + (e.LastEventId.Length == 0 ? string.Empty : $" (Last-Event-ID: {e.LastEventId})"));
-        client.Closed += (_, e) => stderr.WriteLine(e.Reason == SseCloseReason.NoContent ? "sse: closed (204 No Content)" : $"sse: closed ({e.Reason})");
+        client.Closed += (_, e) => stderr.WriteLine(e.Reason switch
+        {
+            SseCloseReason.NoContent => "sse: closed (204 No Content)",
+            SseCloseReason.Ended => $"sse: closed (the server ended the stream; a {options.Method} is not sent again without --resend)",
+            _ => $"sse: closed ({e.Reason})",
+        });
 
         await stderr.WriteLineAsync($"sse: connecting to {url}");
         using var output = new JsonLines(stdout);
@@ -119,6 +132,21 @@ internal static class ListenCommand
         {
             return SseCommand.ExitCanceled;
         }
+    }
+
+    private static int? ReadMaxRetries(string value)
+    {
+        if (value == "unlimited")
+        {
+            return null;
+        }
+
+        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int retries))
+        {
+            throw new UsageException($"--max-retries needs a count (0 or more) or 'unlimited', not '{value}'");
+        }
+
+        return retries;
     }
 
     private static string Describe(SseErrorEventArgs e) => e.Reason switch

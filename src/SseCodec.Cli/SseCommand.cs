@@ -34,11 +34,14 @@ internal static class SseCommand
 
           sse listen URL [-H 'Name: value']... [--method M] [--data BODY|@FILE] [--last-event-id ID] [--json]
                          [--read-timeout SECONDS] [--retry-server-errors] [--max-line-length N] [--max-event-size N]
+                         [--max-retries N|unlimited] [--resend]
               Connect to an event stream and print its events as they arrive (as event-stream blocks, or with
               --json as parse's {"type":T,"data":D,"id":I} lines), reconnecting as a browser's EventSource does:
               after the end of the body or a network error, waiting the server's retry (3 s by default) and
               sending Last-Event-ID. --data sends a body (POST unless --method says otherwise; Content-Type
-              application/json unless -H sets one) on every connection. Connection state goes to stderr.
+              application/json unless -H sets one); a request other than GET, HEAD, OPTIONS, TRACE, PUT or
+              DELETE is not sent again after the stream ends or drops unless --resend. --max-retries gives up
+              (exit 3) after N reconnections in a row without an event (default 5). Connection state goes to stderr.
 
           sse serve [--urls URL] [--retry MS] [--heartbeat S] [--interval MS] [--stdin]
               Serve an event stream at /events (default http://127.0.0.1:8080; a page at / shows it):
@@ -57,8 +60,9 @@ internal static class SseCommand
         or when stopped by a signal (serve), 1 for a usage error (bad arguments, a file that cannot be read,
         an address that cannot be listened on), 2 when the stream breaks a limit (parse, listen), a line is not
         valid input (encode) or the demo saw a gap or a duplicate (demo), 3 when the connection fails (listen:
-        a status other than 200 and 204, or another content type), 4 for any other failure (named on stderr),
-        130 when stopped by SIGINT (Ctrl+C) and 143 by SIGTERM before the work was done.
+        a status other than 200 and 204, another content type, a refused redirect, or --max-retries ran out),
+        4 for any other failure (named on stderr), 130 when stopped by SIGINT (Ctrl+C) and 143 by SIGTERM
+        before the work was done.
         """;
 
     public static async Task<int> RunAsync(string[] args, Stream stdin, Stream stdout, TextWriter stderr, CancellationToken cancellationToken)

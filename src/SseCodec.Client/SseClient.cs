@@ -11,7 +11,9 @@ namespace SseCodec.Client;
 /// Consumes a <c>text/event-stream</c> over <see cref="HttpClient"/> with the behaviour of the browser's
 /// <c>EventSource</c> (WHATWG HTML §9.2): it reconnects after network errors and the end of the body, waits the
 /// server's reconnection time, resumes with <c>Last-Event-ID</c>, stops for good on 204, and fails on any other status
-/// or content type.
+/// or content type. Every wait is bounded (see <see cref="SseClientOptions.MinBackoffDelay"/> and
+/// <see cref="SseClientOptions.MaxServerDelay"/>); a POST is not sent again unless
+/// <see cref="SseClientOptions.ResendNonIdempotentRequests"/> allows it.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -37,6 +39,13 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
     private const string LastEventIdHeader = "Last-Event-ID";
     private static readonly MediaTypeWithQualityHeaderValue EventStreamAccept = new("text/event-stream");
     private static readonly CacheControlHeaderValue NoCache = new() { NoCache = true };
+
+    // Without ParserOptions: room for the multi-megabyte single-line events of LLM and log streams, still a hard cap.
+    private static readonly SseParserOptions ClientParserOptions = new()
+    {
+        MaxLineLength = SseClientOptions.DefaultMaxMessageSize,
+        MaxEventSize = SseClientOptions.DefaultMaxMessageSize,
+    };
 
     private readonly HttpClient _httpClient;
     private readonly bool _disposeHttpClient;
@@ -65,6 +74,7 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
     private bool _opened;
     private long _openedTimestamp;
     private int _consecutiveFailures;
+    private int _retriesWithoutEvent;
     private TimeSpan? _pendingDelay;
 
     /// <summary>Creates a client that makes its own <see cref="HttpClient"/>, disposed with the client.</summary>
@@ -166,8 +176,8 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
     /// until the next read.
     /// </summary>
     /// <param name="cancellationToken">Cancelling it shuts the client down: the connection is aborted and the client is <see cref="SseReadyState.Closed"/>.</param>
-    /// <returns><see langword="true"/> with an event in <see cref="Current"/>; <see langword="false"/> when the client is closed: by a 204 response, by <see cref="Close"/>, or earlier.</returns>
-    /// <exception cref="SseConnectionException">The connection failed: a status other than 200 and 204, another content type, or a parser limit. The client is closed.</exception>
+    /// <returns><see langword="true"/> with an event in <see cref="Current"/>; <see langword="false"/> when the client is closed: by a 204 response, by the end of a non-idempotent request's body, by <see cref="Close"/>, or earlier.</returns>
+    /// <exception cref="SseConnectionException">The connection failed: a status other than 200 and 204, another content type or content coding, a parser limit, a refused redirect, <see cref="SseClientOptions.MaxRetries"/> ran out, or a non-idempotent request broke off. The client is closed.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled. The client is closed.</exception>
     /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
     /// <exception cref="InvalidOperationException">Another read is in progress.</exception>
@@ -304,6 +314,9 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
                 {
                     ReleaseConnection(keepDecoder: true);
                     _pendingDelay = null;
+
+                    // A restart is the caller's new attempt: MaxRetries counts afresh.
+                    _retriesWithoutEvent = 0;
                 }
 
                 if (_pipe is null)
@@ -320,6 +333,7 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
                 StepOutcome step = await ReadFromConnectionAsync(cancellationToken).ConfigureAwait(false);
                 if (step == StepOutcome.Event)
                 {
+                    _retriesWithoutEvent = 0;
                     return true;
                 }
 
@@ -365,11 +379,7 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
             }
 
             ArmReadTimeout(attempt);
-            using (HttpRequestMessage request = CreateRequest())
-            {
-                response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attempt.Token).ConfigureAwait(false);
-            }
-
+            response = await SendFollowingRedirectsAsync(attempt).ConfigureAwait(false);
             DisarmReadTimeout(attempt);
             return await ProcessResponseAsync(response, attempt, cancellationToken).ConfigureAwait(false);
         }
@@ -381,7 +391,9 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
                 _response = null;
             }
 
-            return await HandleInterruptionAsync(exception, attempt, cancellationToken).ConfigureAwait(false) == StepOutcome.Closed
+            // A connection that could not be made sent nothing: safe to retry, whatever the method.
+            bool requestUnsent = exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
+            return await HandleInterruptionAsync(exception, attempt, requestUnsent, cancellationToken).ConfigureAwait(false) == StepOutcome.Closed
                 ? ConnectOutcome.Closed
                 : ConnectOutcome.Retry;
         }
@@ -418,8 +430,11 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
             {
                 TimeSpan? retryAfter = GetRetryAfter(response);
                 response.Dispose();
-                ScheduleReconnect(SseFailureReason.UnexpectedStatusCode, failure, retryAfter);
-                return ConnectOutcome.Retry;
+
+                // The caller opted into retrying refusals; the server said it did not do the work.
+                return ScheduleReconnect(SseFailureReason.UnexpectedStatusCode, failure, retryAfter, requestUnsent: true)
+                    ? ConnectOutcome.Retry
+                    : ConnectOutcome.Closed;
             }
 
             response.Dispose();
@@ -438,6 +453,16 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
                 contentType,
                 errorBody,
                 $"The event stream at {response.RequestMessage?.RequestUri ?? _url} answered 200 with content type {contentType ?? "none"}; expected text/event-stream.{DescribeBody(errorBody)}"));
+        }
+
+        if (UnreadableEncoding(response) is { } encoding)
+        {
+            response.Dispose();
+            throw FailConnection(new SseConnectionException(
+                SseFailureReason.UnsupportedContentEncoding,
+                status,
+                contentType,
+                $"The event stream at {response.RequestMessage?.RequestUri ?? _url} is sent with Content-Encoding: {encoding}, which the HttpClient's handler did not decode; enable its AutomaticDecompression, or have the server send the stream uncompressed."));
         }
 
         ArmReadTimeout(attempt);
@@ -602,8 +627,9 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
             if (_bodyEnded)
             {
                 // Spec: "When the end of the response body is reached ... the user agent must ... reestablish the connection."
-                ScheduleReconnect(SseFailureReason.EndOfStream, null, retryAfter: null);
-                return StepOutcome.Retry;
+                return ScheduleReconnect(SseFailureReason.EndOfStream, null, retryAfter: null, requestUnsent: false)
+                    ? StepOutcome.Retry
+                    : StepOutcome.Closed;
             }
 
             CancellationTokenSource attempt = _attemptCts!;
@@ -617,13 +643,13 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
             }
             catch (Exception exception) when (exception is OperationCanceledException or IOException or HttpRequestException)
             {
-                return await HandleInterruptionAsync(exception, attempt, cancellationToken).ConfigureAwait(false);
+                return await HandleInterruptionAsync(exception, attempt, requestUnsent: false, cancellationToken).ConfigureAwait(false);
             }
 
             if (result.IsCanceled)
             {
                 pipe.AdvanceTo(result.Buffer.Start);
-                return await HandleInterruptionAsync(new OperationCanceledException(), attempt, cancellationToken).ConfigureAwait(false);
+                return await HandleInterruptionAsync(new OperationCanceledException(), attempt, requestUnsent: false, cancellationToken).ConfigureAwait(false);
             }
 
             _buffer = result.Buffer;
@@ -633,7 +659,7 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
     }
 
     /// <summary>Decides what a canceled or broken network operation means: shutdown, close, restart, timeout or network error.</summary>
-    private ValueTask<StepOutcome> HandleInterruptionAsync(Exception exception, CancellationTokenSource attempt, CancellationToken cancellationToken)
+    private ValueTask<StepOutcome> HandleInterruptionAsync(Exception exception, CancellationTokenSource attempt, bool requestUnsent, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
         {
@@ -663,8 +689,8 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
         bool timedOut = exception is OperationCanceledException && attempt.IsCancellationRequested;
 
         // Spec: "if res is a network error, then reestablish the connection."
-        ScheduleReconnect(timedOut ? SseFailureReason.ReadTimeout : SseFailureReason.NetworkError, timedOut ? null : exception, retryAfter: null);
-        return new ValueTask<StepOutcome>(StepOutcome.Retry);
+        bool retry = ScheduleReconnect(timedOut ? SseFailureReason.ReadTimeout : SseFailureReason.NetworkError, timedOut ? null : exception, retryAfter: null, requestUnsent);
+        return new ValueTask<StepOutcome>(retry ? StepOutcome.Retry : StepOutcome.Closed);
     }
 
     /// <summary>
@@ -673,7 +699,9 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
     /// Wait a delay equal to the reconnection time of the event source. Optionally, wait some more. In particular, if
     /// the previous attempt failed, then user agents might introduce an exponential backoff delay."
     /// </summary>
-    private void ScheduleReconnect(SseFailureReason reason, Exception? exception, TimeSpan? retryAfter)
+    /// <returns><see langword="true"/> when a reconnection is scheduled; <see langword="false"/> when the client closed instead.</returns>
+    /// <exception cref="SseConnectionException">The client gives up: a non-idempotent request may not be sent again, or <see cref="SseClientOptions.MaxRetries"/> ran out.</exception>
+    private bool ScheduleReconnect(SseFailureReason reason, Exception? exception, TimeSpan? retryAfter, bool requestUnsent)
     {
         // A drop after a healthy period starts the backoff over.
         if (_opened && _time.GetElapsedTime(_openedTimestamp) >= _options.BackoffResetPeriod)
@@ -681,12 +709,40 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
             _consecutiveFailures = 0;
         }
 
+        if (!requestUnsent && !_options.ResendNonIdempotentRequests && !IsIdempotent(_options.Method))
+        {
+            // Sending a POST again may repeat what it asked for (a paid call, an order): not without the caller's leave.
+            if (reason == SseFailureReason.EndOfStream)
+            {
+                Shutdown(SseCloseReason.Ended, null);
+                return false;
+            }
+
+            throw FailConnection(new SseConnectionException(
+                reason,
+                null,
+                null,
+                $"The {_options.Method} request to {_url} was interrupted ({reason}: {exception?.Message ?? "no bytes arrived"}) and is not sent again, as it is not idempotent; set SseClientOptions.ResendNonIdempotentRequests to allow it.",
+                exception));
+        }
+
+        if (_options.MaxRetries is { } maxRetries && _retriesWithoutEvent >= maxRetries)
+        {
+            throw FailConnection(new SseConnectionException(
+                SseFailureReason.RetriesExhausted,
+                (exception as HttpRequestException)?.StatusCode,
+                null,
+                $"Gave up on the event stream at {_url} after {maxRetries} reconnection(s) in a row without an event (MaxRetries); the last failure: {reason}{(exception is null ? string.Empty : $": {exception.Message}")}",
+                exception));
+        }
+
+        _retriesWithoutEvent++;
         ReleaseConnection(keepDecoder: true);
         lock (_gate)
         {
             if (_readyState == SseReadyState.Closed)
             {
-                return;
+                return true;
             }
 
             _readyState = SseReadyState.Connecting;
@@ -695,18 +751,34 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
         Error?.Invoke(this, new SseErrorEventArgs(reason, exception, willReconnect: true));
 
         _consecutiveFailures = _consecutiveFailures == int.MaxValue ? int.MaxValue : _consecutiveFailures + 1;
-        TimeSpan delay = ReconnectBackoff.Compute(
+        TimeSpan delay = ReconnectDelayPolicy.From(_options).Compute(
             _decoder!.ReconnectionTime ?? _savedReconnectionTime ?? _options.DefaultReconnectionTime,
             _consecutiveFailures,
-            _options.MaxReconnectionDelay,
+            retryAfter,
             _options.UseJitter ? Random.Shared : null);
-        if (retryAfter is { } serverDelay && serverDelay > delay)
-        {
-            delay = serverDelay;
-        }
 
         _pendingDelay = delay;
         ReconnectScheduled?.Invoke(this, new SseReconnectEventArgs(delay, _consecutiveFailures, _decoder.LastEventId));
+        return true;
+    }
+
+    /// <summary>RFC 9110 §9.2.2: GET, HEAD, OPTIONS, TRACE, PUT and DELETE may be sent again; any other method may not.</summary>
+    private static bool IsIdempotent(HttpMethod method) =>
+        method == HttpMethod.Get || method == HttpMethod.Head || method == HttpMethod.Options
+        || method == HttpMethod.Trace || method == HttpMethod.Put || method == HttpMethod.Delete;
+
+    /// <summary>The response's content coding if the handler left it undecoded, as the parser cannot read it; otherwise null.</summary>
+    private static string? UnreadableEncoding(HttpResponseMessage response)
+    {
+        foreach (string coding in response.Content.Headers.ContentEncoding)
+        {
+            if (!coding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+            {
+                return string.Join(", ", response.Content.Headers.ContentEncoding);
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -800,9 +872,86 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
         }
     }
 
-    private HttpRequestMessage CreateRequest()
+    /// <summary>
+    /// Sends the request and follows redirects the handler left to it, so that the caller's headers stay with the
+    /// stream's own origin: after a redirect to another origin, the rest of the chain goes without them.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(CancellationTokenSource attempt)
     {
-        var request = new HttpRequestMessage(_options.Method, _url)
+        Uri url = _url;
+        HttpMethod method = _options.Method;
+        bool withBody = true;
+        bool withCallerHeaders = true;
+        Uri? origin = null;
+        for (int redirects = 0; ; redirects++)
+        {
+            HttpResponseMessage response;
+            using (HttpRequestMessage request = CreateRequest(url, method, withBody, withCallerHeaders))
+            {
+                response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attempt.Token).ConfigureAwait(false);
+            }
+
+            HttpStatusCode status = response.StatusCode;
+            if (status is not (HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect)
+                || response.Headers.Location is not { } location)
+            {
+                return response;
+            }
+
+            // The request's URI is absolute once sent, even when _url is relative to the HttpClient's base address.
+            Uri from = response.RequestMessage?.RequestUri ?? url;
+            origin ??= from;
+            string? refusal = null;
+            if (!Uri.TryCreate(from, location, out Uri? target) || (target.Scheme != Uri.UriSchemeHttp && target.Scheme != Uri.UriSchemeHttps))
+            {
+                refusal = $"to {location}, which is not an http or https URL";
+            }
+            else if (from.Scheme == Uri.UriSchemeHttps && target.Scheme == Uri.UriSchemeHttp)
+            {
+                refusal = $"from https to http ({target}), which would send the request in clear text";
+            }
+            else if (redirects >= _options.MaxRedirects)
+            {
+                refusal = $"to {target}: more than {_options.MaxRedirects} redirects (MaxRedirects)";
+            }
+
+            string? contentType = response.Content.Headers.ContentType?.ToString();
+            response.Dispose();
+            if (refusal is not null)
+            {
+                throw FailConnection(new SseConnectionException(
+                    SseFailureReason.RedirectRefused,
+                    status,
+                    contentType,
+                    $"The event stream at {from} redirected ({(int)status}) {refusal}; the redirect is not followed."));
+            }
+
+            if (!IsSameOrigin(origin, target!))
+            {
+                withCallerHeaders = false;
+            }
+
+            // Fetch: 303 (but for HEAD), and 301 or 302 after a POST, go on as a GET without body; 307 and 308 keep both.
+            if ((status == HttpStatusCode.SeeOther && method != HttpMethod.Head)
+                || (status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found && method == HttpMethod.Post))
+            {
+                method = HttpMethod.Get;
+                withBody = false;
+            }
+
+            url = target!;
+        }
+    }
+
+    private static bool IsSameOrigin(Uri a, Uri b) =>
+        string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase)
+        && a.Port == b.Port;
+
+    /// <summary>Makes one request; <paramref name="withCallerHeaders"/> false leaves out Headers and ConfigureRequest, for another origin.</summary>
+    private HttpRequestMessage CreateRequest(Uri url, HttpMethod method, bool withBody, bool withCallerHeaders)
+    {
+        var request = new HttpRequestMessage(method, url)
         {
             Version = _httpClient.DefaultRequestVersion,
             VersionPolicy = _httpClient.DefaultVersionPolicy,
@@ -819,7 +968,12 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
             request.Headers.TryAddWithoutValidation(LastEventIdHeader, lastEventId);
         }
 
-        request.Content = _options.ContentFactory?.Invoke();
+        request.Content = withBody ? _options.ContentFactory?.Invoke() : null;
+        if (!withCallerHeaders)
+        {
+            return request;
+        }
+
         foreach (KeyValuePair<string, string> header in _options.Headers)
         {
             if (IsContentHeader(header.Key))
@@ -866,7 +1020,7 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
 
     private SseDecoder CreateDecoder()
     {
-        var decoder = new SseDecoder(_options.ParserOptions);
+        var decoder = new SseDecoder(_options.ParserOptions ?? ClientParserOptions);
         byte[] lastEventId;
         lock (_gate)
         {
@@ -954,6 +1108,17 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
             // Spec: the last event ID string is "encoded as UTF-8" in the Last-Event-ID header.
             RequestHeaderEncodingSelector = static (name, _) =>
                 string.Equals(name, LastEventIdHeader, StringComparison.OrdinalIgnoreCase) ? Encoding.UTF8 : null,
+
+            // The client follows redirects itself, so the caller's headers stay with the stream's origin.
+            AllowAutoRedirect = false,
+
+            // No cookie jar: it would hand one server's cookies to another port of the same host. A Cookie header in
+            // Headers is the caller's own, and stays with the stream's origin like the others.
+            UseCookies = false,
+
+            // A server that compresses the stream (flushing its compressor per event) is readable; the decoded bytes
+            // are still bounded by the parser's limits.
+            AutomaticDecompression = DecompressionMethods.All,
         })
         {
             // The read timeout, if any, bounds the wait for headers; HttpClient's own 100 s default would cut long LLM calls.

@@ -14,26 +14,42 @@ public sealed class SseClientOptions
     private TimeSpan _defaultReconnectionTime = DefaultReconnectionTimeValue;
     private TimeSpan _maxReconnectionDelay = TimeSpan.FromSeconds(30);
     private TimeSpan _backoffResetPeriod = TimeSpan.FromSeconds(30);
+    private TimeSpan _minBackoffDelay = TimeSpan.FromSeconds(1);
+    private TimeSpan _maxServerDelay = TimeSpan.FromMinutes(10);
     private TimeSpan _readTimeout = Timeout.InfiniteTimeSpan;
     private int _maxErrorBodyLength = 4096;
+    private int? _maxRetries;
+    private int _maxRedirects = 10;
+
+    /// <summary>The longest <see cref="MaxServerDelay"/> can be set to: one day, well inside what a timer accepts.</summary>
+    public static readonly TimeSpan MaxServerDelayLimit = TimeSpan.FromDays(1);
+
+    /// <summary>The most <see cref="MaxRedirects"/> can be set to.</summary>
+    public const int MaxRedirectsLimit = 50;
 
     /// <summary>The request method: <see cref="HttpMethod.Get"/> unless set, <see cref="HttpMethod.Post"/> for LLM-style APIs.</summary>
     public HttpMethod Method { get; set; } = HttpMethod.Get;
 
     /// <summary>
-    /// Makes the request body, called once for every request, so the body is sent again on every reconnection;
-    /// <see langword="null"/> for no body. The client disposes each content with its request.
+    /// Makes the request body, called once for every request, so the body is sent again on every reconnection
+    /// (a non-idempotent request reconnects only with <see cref="ResendNonIdempotentRequests"/>) and on a 307 or 308
+    /// redirect; <see langword="null"/> for no body. The client disposes each content with its request.
     /// </summary>
     /// <example><c>options.ContentFactory = () => JsonContent.Create(prompt, MyJsonContext.Default.Prompt);</c></example>
     public Func<HttpContent>? ContentFactory { get; set; }
 
     /// <summary>
     /// Headers added to every request, replacing any the client sets itself (such as <c>Accept</c>). A content header
-    /// (such as <c>Content-Type</c>) goes on the body made by <see cref="ContentFactory"/>.
+    /// (such as <c>Content-Type</c>) goes on the body made by <see cref="ContentFactory"/>. They are not sent after a
+    /// redirect to another origin (see <see cref="MaxRedirects"/>).
     /// </summary>
     public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Called with every request just before it is sent, after the client set its headers: for a fresh access token, say.</summary>
+    /// <summary>
+    /// Called with every request just before it is sent, after the client set its headers: for a fresh access token,
+    /// say. Not called for a request that follows a redirect to another origin, so what it adds stays with the origin
+    /// of <see cref="SseClient.Url"/>.
+    /// </summary>
     public Action<HttpRequestMessage>? ConfigureRequest { get; set; }
 
     /// <summary>
@@ -58,7 +74,7 @@ public sealed class SseClientOptions
 
     /// <summary>
     /// The cap on the backed-off delay after consecutive failed connections: 30 seconds by default. A reconnection time
-    /// set by the server that is longer still applies in full.
+    /// set by the server that is longer still applies in full, up to <see cref="MaxServerDelay"/>.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
     public TimeSpan MaxReconnectionDelay
@@ -70,6 +86,93 @@ public sealed class SseClientOptions
             _maxReconnectionDelay = value;
         }
     }
+
+    /// <summary>
+    /// The least a backed-off delay starts from, whatever the server's <c>retry</c>: 1 second by default. A connection
+    /// that ends before <see cref="BackoffResetPeriod"/> counts as a failure; the first reconnection after a healthy
+    /// connection waits the plain reconnection time (even 0), and failure number n in a row (n ≥ 2) waits at least
+    /// half of <c>min(max(reconnection time, this) × 2^(n−1), MaxReconnectionDelay)</c>. So <c>retry: 0</c> and an
+    /// immediate close cannot make the client reconnect in a loop.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is zero or negative, or longer than <see cref="MaxServerDelayLimit"/>.</exception>
+    public TimeSpan MinBackoffDelay
+    {
+        get => _minBackoffDelay;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, MaxServerDelayLimit);
+            _minBackoffDelay = value;
+        }
+    }
+
+    /// <summary>
+    /// The longest the server can make the client wait before a reconnection, by a <c>retry</c> field or a
+    /// <c>Retry-After</c> header (seconds or a date): 10 minutes by default. Longer values are waited as this.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative or longer than <see cref="MaxServerDelayLimit"/>.</exception>
+    public TimeSpan MaxServerDelay
+    {
+        get => _maxServerDelay;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, MaxServerDelayLimit);
+            _maxServerDelay = value;
+        }
+    }
+
+    /// <summary>
+    /// How many reconnections in a row that bring no event the client makes before it gives up with an
+    /// <see cref="SseConnectionException"/> (<see cref="SseFailureReason.RetriesExhausted"/>): a closed port or a server
+    /// that keeps failing. An event received starts the count over. <see langword="null"/>, the default, retries for
+    /// ever, as <c>EventSource</c> does; 0 never reconnects after a failure.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public int? MaxRetries
+    {
+        get => _maxRetries;
+        set
+        {
+            if (value is { } retries)
+            {
+                ArgumentOutOfRangeException.ThrowIfNegative(retries);
+            }
+
+            _maxRetries = value;
+        }
+    }
+
+    /// <summary>
+    /// How many redirects (301, 302, 303, 307, 308) one connection follows: 10 by default; 0 follows none (a redirect
+    /// then fails the connection). The client follows them itself, so that <see cref="Headers"/>, what
+    /// <see cref="ConfigureRequest"/> adds and cookies go only to the origin of <see cref="SseClient.Url"/>; a redirect
+    /// from https to http fails the connection (<see cref="SseFailureReason.RedirectRefused"/>). 303, and 301 or 302
+    /// after a POST, continue with a GET without body; 307 and 308 keep the method and send a fresh body. With a
+    /// caller-supplied <see cref="HttpClient"/> whose handler follows redirects itself, that handler decides instead
+    /// (.NET drops only <c>Authorization</c> across origins): turn its <c>AllowAutoRedirect</c> off to get this.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative or over <see cref="MaxRedirectsLimit"/>.</exception>
+    public int MaxRedirects
+    {
+        get => _maxRedirects;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, MaxRedirectsLimit);
+            _maxRedirects = value;
+        }
+    }
+
+    /// <summary>
+    /// Whether a non-idempotent request (<see cref="HttpMethod.Post"/>, <c>PATCH</c>, any method but GET, HEAD, OPTIONS,
+    /// TRACE, PUT and DELETE) is sent again to reconnect. <see langword="false"/> by default: re-sending a POST can
+    /// repeat what it asked for (a paid LLM call, an order). Without it, the end of the body closes the client
+    /// (<see cref="SseCloseReason.Ended"/>), and a drop or read timeout after the request may have reached the server
+    /// fails the connection; a connection that could not be made at all, and a 5xx or 429 retried by
+    /// <see cref="RetryServerErrors"/>, are still retried.
+    /// </summary>
+    public bool ResendNonIdempotentRequests { get; set; }
 
     /// <summary>
     /// How long a connection must stay open to count as healthy: a drop after that waits the plain reconnection time
@@ -136,7 +239,14 @@ public sealed class SseClientOptions
         }
     }
 
-    /// <summary>The parser's limits and buffer pool; the defaults when <see langword="null"/>.</summary>
+    /// <summary>The default <see cref="SseParserOptions.MaxLineLength"/> and <see cref="SseParserOptions.MaxEventSize"/> of a client: 64 MiB.</summary>
+    public const int DefaultMaxMessageSize = 64 * 1024 * 1024;
+
+    /// <summary>
+    /// The parser's limits and buffer pool. When <see langword="null"/>, the client allows lines and events of up to
+    /// <see cref="DefaultMaxMessageSize"/> (LLM and log streams send multi-megabyte events on one line; browsers have no
+    /// limit), still a hard cap for an endless line.
+    /// </summary>
     public SseParserOptions? ParserOptions { get; set; }
 
     /// <summary>The clock for every delay and timeout; <see cref="TimeProvider.System"/> unless set (tests pass a fake one).</summary>

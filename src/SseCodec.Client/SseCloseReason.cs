@@ -14,4 +14,7 @@ public enum SseCloseReason
 
     /// <summary>The cancellation token passed to a read was canceled.</summary>
     Canceled = 3,
+
+    /// <summary>The server ended the body of a non-idempotent request, which is not sent again (see <see cref="SseClientOptions.ResendNonIdempotentRequests"/>).</summary>
+    Ended = 4,
 }

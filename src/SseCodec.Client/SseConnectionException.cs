@@ -3,8 +3,9 @@ using System.Net;
 namespace SseCodec.Client;
 
 /// <summary>
-/// The connection failed for good: the server answered with a status other than 200 and 204, or with a content type
-/// other than <c>text/event-stream</c>, or the stream broke a parser limit.
+/// The connection failed for good: the server answered with a status other than 200 and 204, with a content type
+/// other than <c>text/event-stream</c> or a content coding the handler did not decode, the stream broke a parser limit,
+/// a redirect was refused, the retries ran out, or a non-idempotent request broke off; <see cref="Reason"/> says which.
 /// </summary>
 /// <remarks>
 /// It derives from <see cref="HttpRequestException"/>, whose <see cref="HttpRequestException.StatusCode"/> carries the

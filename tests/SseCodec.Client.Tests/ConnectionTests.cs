@@ -159,7 +159,7 @@ public sealed class ConnectionTests
     }
 
     [Fact]
-    public async Task Post_sends_its_body_again_on_every_reconnect()
+    public async Task Post_with_resend_opted_in_sends_its_body_again_on_every_reconnect()
     {
         await using var server = await SseTestServer.StartAsync((context, index) => index switch
         {
@@ -169,6 +169,7 @@ public sealed class ConnectionTests
         });
         var options = Fast();
         options.Method = HttpMethod.Post;
+        options.ResendNonIdempotentRequests = true;
         options.ContentFactory = () => new StringContent("{\"prompt\":\"hi\"}", Encoding.UTF8, "application/json");
         using var client = new SseClient(server.Events, options);
 
@@ -222,6 +223,7 @@ public sealed class ConnectionTests
         });
         var options = Fast();
         options.Method = HttpMethod.Post;
+        options.ResendNonIdempotentRequests = true;
         options.ContentFactory = () => new StringContent("body");
         using var client = new SseClient(new Uri(server.BaseAddress, "/start"), options);
 

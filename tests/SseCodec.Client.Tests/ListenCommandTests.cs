@@ -64,15 +64,67 @@ public sealed class ListenCommandTests
             _ => Sse.NoContent(context),
         });
 
-        var (exit, _, _) = await RunAsync("listen", server.Events.ToString(), "--data", "{\"stream\":true}", "--json");
+        var (exit, _, stderr) = await RunAsync("listen", server.Events.ToString(), "--data", "{\"stream\":true}", "--json");
 
         Assert.Equal(0, exit);
-        Assert.All(server.Requests, r =>
+        RecordedRequest request = Assert.Single(server.Requests);
+        Assert.Equal("POST", request.Method);
+        Assert.Equal("{\"stream\":true}", request.Body);
+        Assert.Equal("application/json", request.ContentType);
+        Assert.Contains("a POST is not sent again without --resend", stderr);
+    }
+
+    [Fact]
+    public async Task Resend_posts_the_body_again_on_reconnect()
+    {
+        await using var server = await SseTestServer.StartAsync((context, index) => index switch
         {
-            Assert.Equal("POST", r.Method);
-            Assert.Equal("{\"stream\":true}", r.Body);
-            Assert.Equal("application/json", r.ContentType);
+            0 => Sse.StreamAsync(context, "retry: 0\ndata: token\n\n"),
+            _ => Sse.NoContent(context),
         });
+
+        var (exit, _, _) = await RunAsync("listen", server.Events.ToString(), "--data", "{\"stream\":true}", "--resend");
+
+        Assert.Equal(0, exit);
+        Assert.Equal(2, server.RequestCount);
+        Assert.All(server.Requests, r => Assert.Equal("{\"stream\":true}", r.Body));
+    }
+
+    [Fact]
+    public async Task A_closed_port_exits_3_when_the_retries_run_out()
+    {
+        var (exit, stdout, stderr) = await RunAsync("listen", ReconnectBoundsTests.ClosedPortUrl().ToString(), "--max-retries", "0");
+
+        Assert.Equal(3, exit);
+        Assert.Equal("", stdout);
+        Assert.Contains("Gave up", stderr);
+        Assert.Contains("MaxRetries", stderr);
+        Assert.Contains("closed (Failed)", stderr);
+    }
+
+    [Fact]
+    public async Task A_huge_retry_is_waited_as_the_limit_instead_of_aborting()
+    {
+        await using var server = await SseTestServer.StartAsync((context, index) => Sse.StreamAsync(context, "retry: 9999999999\ndata: x\n\n"));
+        using var stdout = new MemoryStream();
+        using var stderr = new StringWriter();
+        TextWriter log = TextWriter.Synchronized(stderr);
+        using var cancellation = new CancellationTokenSource();
+
+        Task<int> listening = SseCommand.RunAsync(["listen", server.Events.ToString()], Stream.Null, stdout, log, cancellation.Token);
+        await Eventually.TrueAsync(() => listening.IsCompleted || Read(log, stderr).Contains("reconnecting in 600000 ms"), "the clamped wait");
+        cancellation.Cancel();
+
+        Assert.Equal(130, await Eventually.Within(listening, "listen to stop"));
+    }
+
+    /// <summary>The synchronized writer locks on itself while writing, so reading under that lock sees whole lines.</summary>
+    private static string Read(TextWriter synchronizedWriter, StringWriter inner)
+    {
+        lock (synchronizedWriter)
+        {
+            return inner.ToString();
+        }
     }
 
     [Fact]
@@ -124,6 +176,8 @@ public sealed class ListenCommandTests
     [InlineData("listen", "ftp://example.com/")]
     [InlineData("listen", "http://127.0.0.1/", "-H", "no colon")]
     [InlineData("listen", "http://127.0.0.1/", "--bogus")]
+    [InlineData("listen", "http://127.0.0.1/", "--max-retries", "-1")]
+    [InlineData("listen", "http://127.0.0.1/", "--max-retries", "many")]
     public async Task Bad_arguments_are_usage_errors(params string[] args)
     {
         var (exit, _, stderr) = await RunAsync(args);

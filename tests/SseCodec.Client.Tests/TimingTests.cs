@@ -117,7 +117,8 @@ public sealed class TimingTests
         var random = new Random(42);
         for (int i = 0; i < 200; i++)
         {
-            TimeSpan delay = ReconnectBackoff.Compute(TimeSpan.FromMilliseconds(reconnectionMs), attempt, TimeSpan.FromSeconds(30), random);
+            var policy = new ReconnectDelayPolicy(Floor: TimeSpan.FromSeconds(1), Cap: TimeSpan.FromSeconds(30), ServerLimit: TimeSpan.FromMinutes(10));
+            TimeSpan delay = policy.Compute(TimeSpan.FromMilliseconds(reconnectionMs), attempt, retryAfter: null, random);
             Assert.InRange(delay, TimeSpan.FromMilliseconds(lowMs), TimeSpan.FromMilliseconds(highMs));
         }
     }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -49,11 +50,19 @@ internal sealed class SseTestServer : IAsyncDisposable
     /// <summary>Completes when the connection of every request so far has been aborted or finished on the server.</summary>
     public Task AllConnectionsEnded => Task.WhenAll(_aborted);
 
-    public static async Task<SseTestServer> StartAsync(Func<HttpContext, int, Task> handler, HttpProtocols protocols = HttpProtocols.Http1)
+    public static async Task<SseTestServer> StartAsync(Func<HttpContext, int, Task> handler, HttpProtocols protocols = HttpProtocols.Http1, X509Certificate2? certificate = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, l => l.Protocols = protocols));
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, l =>
+        {
+            l.Protocols = protocols;
+            if (certificate is not null)
+            {
+                l.UseHttps(certificate);
+            }
+        }));
         WebApplication app = builder.Build();
         var server = new SseTestServer(app);
         app.Run(async context =>
