@@ -83,8 +83,8 @@ if [ "${crashes:-0}" -ne 0 ] || [ "${hangs:-0}" -ne 0 ]; then
   mkdir -p "$findings"
   for f in "$work/out/default/crashes"/id:* "$work/out/default/hangs"/id:*; do
     [ -e "$f" ] || continue
-    kind=$(basename "$(dirname "$f")")
-    cp "$f" "$findings/${kind%s}-$(sha256sum "$f" | cut -c1-12)"
+    case "$f" in */crashes/*) kind=crash ;; *) kind=hang ;; esac
+    cp "$f" "$findings/$kind-$(sha256sum "$f" | cut -c1-12)"
   done
   echo "afl: FAILED: ${crashes} crashes, ${hangs} hangs; inputs in fuzz/findings/afl/ (replay: fuzz/afl/run.sh --replay)"
   exit 1
