@@ -19,6 +19,26 @@ internal static class AflTarget
         List<EncoderOp> script = EncoderScriptReader.Read(parsed.Payload);
         byte[] encoded = [];
         return OracleRunner.Run(OracleNames.Encoder, () => EncoderOracle.Check(script, out encoded))
+            ?? OracleRunner.Run(OracleNames.Encoder, () => CheckExactSpans(script, encoded))
             ?? DecoderTarget.Check(encoded, parsed);
+    }
+
+    /// <summary>The same script written into spans exactly as large as asked for gives the same bytes.</summary>
+    private static string? CheckExactSpans(List<EncoderOp> script, byte[] encoded)
+    {
+        var writer = new ExactSizeBufferWriter();
+        foreach (EncoderOp op in script)
+        {
+            if (!EncoderScript.IsInvalid(op))
+            {
+                EncoderScript.Write(writer, op);
+            }
+        }
+
+        byte[] written = writer.WrittenBytes;
+        return written.AsSpan().SequenceEqual(encoded)
+            ? null
+            : $"the script written into exact-size spans differs from the same script written into an ArrayBufferWriter\n" +
+              $"array: {InputText.Describe(encoded)}\nexact: {InputText.Describe(written)}";
     }
 }
