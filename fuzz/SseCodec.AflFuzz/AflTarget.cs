@@ -23,6 +23,22 @@ internal static class AflTarget
             ?? DecoderTarget.Check(encoded, parsed);
     }
 
+    /// <summary>
+    /// The event stream the decoder target checks for this input (the payload, or what the encoder wrote for a
+    /// script), with the oracle seed it uses: what a regression file in <c>fuzz/corpus/regressions</c> holds.
+    /// </summary>
+    public static (byte[] Stream, int OracleSeed) DecoderInput(byte[] input)
+    {
+        AflInput parsed = AflInput.Parse(input);
+        byte[] stream = parsed.Payload;
+        if (parsed.IsEncoderScript)
+        {
+            EncoderOracle.Check(EncoderScriptReader.Read(parsed.Payload), out stream);
+        }
+
+        return (stream, DecoderTarget.OracleSeed(stream, parsed));
+    }
+
     /// <summary>The same script written into spans exactly as large as asked for gives the same bytes.</summary>
     private static string? CheckExactSpans(List<EncoderOp> script, byte[] encoded)
     {

@@ -26,9 +26,7 @@ internal static class DecoderTarget
             return new OracleFailure(OracleNames.Model, $"the reference model threw {e}");
         }
 
-        // The oracles' own random choices (limits, the reader's segmentation) are seeded from the control byte and
-        // the length, so the same bytes always take the same paths.
-        int seed = (control.Control * 65599) + stream.Length;
+        int seed = OracleSeed(stream, control);
         Segmentation segmentation = Segment(stream, control);
         return OracleRunner.Run(OracleNames.Model, () => ModelOracle.Check(stream, model))
             ?? OracleRunner.Run(OracleNames.Segmentation, () => CheckSegmented(segmentation, model, control))
@@ -36,6 +34,12 @@ internal static class DecoderTarget
             ?? OracleRunner.Run(OracleNames.Differential, () => DifferentialOracle.Check(stream, model))
             ?? OracleRunner.Run(OracleNames.Robustness, () => RobustnessOracle.Check(stream, model, seed));
     }
+
+    /// <summary>
+    /// The seed of the oracles' own random choices (limits, the reader's segmentation): from the control byte and the
+    /// length, so the same bytes always take the same paths, and a finding replays in the differential fuzzer's tools.
+    /// </summary>
+    public static int OracleSeed(byte[] stream, AflInput control) => (control.Control * 65599) + stream.Length;
 
     /// <summary>
     /// The cut the control byte asks for: fixed-size segments of 1 to 32 bytes, a cut after every CR (a CRLF split

@@ -2,7 +2,8 @@
 # Coverage-guided fuzzing of SseCodec with afl-fuzz and SharpFuzz (fuzz/README.md, "Coverage-guided fuzzing with AFL").
 #
 #   fuzz/afl/run.sh [SECONDS]        build, instrument SseCodec.dll, run afl-fuzz for SECONDS (default 60), print the
-#                                    figures; exit 1 on any crash or hang (copied to fuzz/findings/afl/), 2 on a setup error
+#                                    figures; exit 1 on any crash or hang, or if afl-fuzz stops early (the inputs are
+#                                    copied to fuzz/findings/afl/), 2 on a setup error
 #   fuzz/afl/run.sh --replay [PATH...]
 #                                    run saved inputs through the target without afl-fuzz (default: fuzz/findings/afl
 #                                    and the last run's crashes and hangs); exit 1 if any fails an oracle
@@ -73,6 +74,17 @@ if [ ! -f "$stats" ]; then
 fi
 
 stat() { sed -n "s/^$1 *: *//p" "$stats"; }
+if [ "$afl_exit" -ne 0 ]; then
+  # afl-fuzz stopped before its time: with SharpFuzz's in-process fork server, an input that kills the process (a
+  # fail-fast, a stack overflow) or outlives the timeout ends the whole run. The input it was on is kept.
+  tail -n 15 "$work/afl.log"
+  mkdir -p "$findings"
+  cur="$work/out/default/.cur_input"
+  [ -f "$cur" ] && cp "$cur" "$findings/abort-$(sha256sum "$cur" | cut -c1-12)"
+  echo "afl: FAILED: afl-fuzz stopped early (exit $afl_exit) after $(stat run_time)s; the input it was on is in fuzz/findings/afl/ (abort-*)"
+  exit 1
+fi
+
 echo "afl: run_time=$(stat run_time)s execs_done=$(stat execs_done) execs_per_sec=$(stat execs_per_sec)" \
   "corpus_count=$(stat corpus_count) bitmap_cvg=$(stat bitmap_cvg) edges_found=$(stat edges_found)" \
   "saved_crashes=$(stat saved_crashes) saved_hangs=$(stat saved_hangs) stability=$(stat stability)"
