@@ -302,6 +302,13 @@ public sealed partial class SseDecoder
                 // The line was assembled in the line buffer: that buffer becomes the data buffer, no copy.
                 (_lineBuffer, _dataBuffer) = (_dataBuffer, _lineBuffer);
                 _dataStart = valueStartInLine;
+                if (_lineBuffer.Length > _maxLineLength)
+                {
+                    // The former data buffer may be event-sized: a line never needs more than the line limit, and
+                    // keeping it would let the decoder hold more than its documented bound. Return it.
+                    ReturnBuffer(ref _lineBuffer);
+                }
+
                 return;
             }
 

@@ -1,3 +1,4 @@
+using SseCodec.Reference;
 using SseCodec.Reference.Oracles;
 using SseCodec.Tests.Conformance;
 
@@ -79,6 +80,47 @@ public class FuzzRegressionTests
         });
         Assert.Equal(1, error.ByteOffset);
         Assert.Null(OracleSuite.Check(input, seed: 1008023175, OracleNames.Robustness));
+    }
+
+    /// <summary>
+    /// K2, found by afl-fuzz (robustness-8d38894f9f17): a first data line assembled in the line buffer (it straddled
+    /// two chunks) swapped that buffer for the data buffer, so the line buffer could keep an event-sized buffer from an
+    /// earlier event. With <c>MaxEventSize</c> well above <c>MaxLineLength</c> the decoder then held a line buffer, a
+    /// data buffer and a growing one, all event-sized: over the documented bound.
+    /// </summary>
+    [Fact]
+    public void K2_a_line_buffer_never_keeps_an_event_sized_buffer()
+    {
+        var pool = new CountingArrayPool();
+        var options = new SseParserOptions { MaxLineLength = 16, MaxEventSize = 1024, BufferPool = pool };
+        string lines = string.Concat(Enumerable.Repeat("data:123456789\n", 100));
+        byte[][] chunks =
+        [
+            System.Text.Encoding.ASCII.GetBytes(lines + "\n"),                 // 999 bytes of data: the data buffer grows to 1024
+            "da"u8.ToArray(),                                                   // the next event's first data line straddles two chunks
+            System.Text.Encoding.ASCII.GetBytes("ta:x\n" + lines + "\n"),     // ... and its data grows again
+        ];
+        int events = 0;
+        using (var decoder = new SseDecoder(options))
+        {
+            foreach (byte[] chunk in chunks)
+            {
+                ReadOnlySpan<byte> rest = chunk;
+                while (decoder.TryReadEvent(rest, out int consumed, out SseEvent e))
+                {
+                    events++;
+                    rest = rest.Slice(consumed);
+                }
+            }
+
+            decoder.Complete();
+        }
+
+        Assert.Equal(2, events);
+        Assert.Equal(0, pool.Outstanding);
+        Assert.InRange(pool.PeakBytes, 0, RobustnessOracle.MemoryBound(16, 1024));
+        byte[] found = File.ReadAllBytes(Path.Combine(FuzzLayout.RegressionDirectory(Root), "robustness-8d38894f9f17.sse"));
+        Assert.Null(OracleSuite.Check(found, seed: 6890094, OracleNames.Robustness));
     }
 
     private static string CorpusFileName(ConformanceCase conformanceCase) => $"conformance-{conformanceCase.Name}.sse";
