@@ -103,7 +103,8 @@ public static class Harness
 
                 CheckConsumed(consumed, scratch.Length - offset, kind);
                 offset += consumed;
-                scratch.AsSpan(0, offset).Fill(Poison);
+                // Only what this call consumed: what came before is already overwritten (refilling it made long runs quadratic).
+                scratch.AsSpan(offset - consumed, consumed).Fill(Poison);
                 if (kind == SseItemKind.None)
                 {
                     break;
@@ -140,7 +141,8 @@ public static class Harness
                 offset += consumed;
 
                 // The event (already copied) may point into the memory until the next read; consumed bytes are not needed after it.
-                scratch.AsSpan(0, offset).Fill(Poison);
+                // Only what this call consumed: what came before is already overwritten (refilling it made long runs quadratic).
+                scratch.AsSpan(offset - consumed, consumed).Fill(Poison);
                 if (!read)
                 {
                     break;
@@ -165,6 +167,7 @@ public static class Harness
         ReadOnlySequence<byte> sequence = Segmenter.ToSequence(copies);
         long total = sequence.Length;
         long limit = sequence.Length + 1;
+        var poisoned = new PoisonedPrefix();
         while (true)
         {
             long before = sequence.Length;
@@ -187,7 +190,7 @@ public static class Harness
             }
 
             // The item has been copied: overwrite every consumed byte, which the decoder must no longer need.
-            PoisonPrefix(copies, total - sequence.Length);
+            poisoned.Advance(copies, total - sequence.Length);
             if (kind == SseItemKind.None)
             {
                 if (sequence.Length != 0)
@@ -286,18 +289,33 @@ public static class Harness
         return new SseRecord.Retry(time.Ticks / TimeSpan.TicksPerMillisecond);
     }
 
-    private static void PoisonPrefix(byte[][] segments, long count)
+    /// <summary>
+    /// How far the consumed bytes of a run's segments have been overwritten; each call overwrites only what was consumed
+    /// since the last, so a run over many segments stays linear.
+    /// </summary>
+    private struct PoisonedPrefix
     {
-        foreach (byte[] segment in segments)
-        {
-            if (count <= 0)
-            {
-                return;
-            }
+        private int _segment;
+        private int _offset;
+        private long _count;
 
-            int length = (int)Math.Min(count, segment.Length);
-            segment.AsSpan(0, length).Fill(Poison);
-            count -= length;
+        public void Advance(byte[][] segments, long consumed)
+        {
+            long remaining = consumed - _count;
+            while (remaining > 0 && _segment < segments.Length)
+            {
+                byte[] segment = segments[_segment];
+                int length = (int)Math.Min(remaining, segment.Length - _offset);
+                segment.AsSpan(_offset, length).Fill(Poison);
+                _offset += length;
+                _count += length;
+                remaining -= length;
+                if (_offset == segment.Length)
+                {
+                    _segment++;
+                    _offset = 0;
+                }
+            }
         }
     }
 
