@@ -160,7 +160,15 @@ public sealed class HubHardeningTests
                 published.Add();
                 if (n % 1_000 == 0 && n > ResumeAfter + Lead)
                 {
-                    await received.WhenAtLeast(n - ResumeAfter - Lead).WaitAsync(Patience);
+                    // Stopping ends this wait too: the reader stops reading once it asks the publisher to stop.
+                    try
+                    {
+                        await received.WhenAtLeast(n - ResumeAfter - Lead).WaitAsync(Patience, stop.Token);
+                    }
+                    catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                    {
+                        break;
+                    }
                 }
             }
 
