@@ -31,7 +31,7 @@ internal static class Program
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         try
         {
-            await using Stream stdin = Console.OpenStandardInput();
+            await using Stream stdin = new InterruptibleReadStream(Console.OpenStandardInput());
             await using Stream stdout = Console.OpenStandardOutput();
             int exit = await SseCommand.RunAsync(args, stdin, stdout, Console.Error, stop.Token);
             return exit == SseCommand.ExitCanceled && Volatile.Read(ref _signal) == (int)PosixSignal.SIGTERM ? SseCommand.ExitTerminated : exit;

@@ -49,6 +49,50 @@ public sealed partial class CliSignalTests
     }
 
     [Theory]
+    [InlineData("TERM")]
+    [InlineData("INT")]
+    public async Task Serve_stdin_stops_on_a_signal_while_its_input_is_still_open(string signal)
+    {
+        // A read from a pipe or terminal ignores cancellation: before, `sse serve --stdin` kept waiting for a line.
+        using var timeout = new CancellationTokenSource(Patience);
+        await using var sse = SseProcess.Start("serve", "--urls", "http://127.0.0.1:0", "--stdin");
+        string serving = await sse.Stderr.WaitForAsync(line => ServingLine().IsMatch(line), timeout.Token);
+        using var client = new HttpClient { BaseAddress = new Uri(ServingLine().Match(serving).Groups[1].Value) };
+        var (response, reader) = await Clients.OpenAsync(client, "/events", cancellationToken: timeout.Token);
+        using (response)
+        using (reader)
+        {
+            await sse.WriteLineAsync("one");
+            Assert.Equal("one", (await Clients.ReadAsync(reader, 1, timeout.Token))[0].Data);
+
+            sse.Signal(signal);
+            while (await reader.ReadAsync(timeout.Token))
+            {
+            }
+        }
+
+        Assert.Equal(SseCommand.ExitOk, await sse.WaitForExitAsync(timeout.Token));
+    }
+
+    [Theory]
+    [InlineData("parse", "data: a\n\n", "TERM", SseCommand.ExitTerminated)]
+    [InlineData("parse", "data: a\n\n", "INT", SseCommand.ExitCanceled)]
+    [InlineData("encode", "{\"data\":\"a\"}\n", "TERM", SseCommand.ExitTerminated)]
+    [InlineData("encode", "{\"data\":\"a\"}\n", "INT", SseCommand.ExitCanceled)]
+    public async Task Reading_stdin_stops_on_a_signal_while_the_input_is_still_open(string command, string input, string signal, int expectedExit)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        await using var sse = SseProcess.Start(command, "-");
+        await sse.WriteAsync(input);
+        await sse.Stdout.WaitForAsync(line => line.Length > 0, timeout.Token);
+
+        sse.Signal(signal);
+
+        Assert.Equal(expectedExit, await sse.WaitForExitAsync(timeout.Token));
+        Assert.DoesNotContain("Unhandled", sse.Stderr.Text);
+    }
+
+    [Theory]
     [InlineData("TERM", SseCommand.ExitTerminated)]
     [InlineData("INT", SseCommand.ExitCanceled)]
     public async Task Demo_stops_mid_run_on_a_signal_and_exits_128_plus_the_signal(string signal, int expectedExit)
@@ -117,6 +161,15 @@ public sealed partial class CliSignalTests
             process.BeginErrorReadLine();
             return sse;
         }
+
+        /// <summary>Writes to the process's standard input and flushes, leaving it open.</summary>
+        public async Task WriteAsync(string text)
+        {
+            await _process.StandardInput.WriteAsync(text);
+            await _process.StandardInput.FlushAsync();
+        }
+
+        public Task WriteLineAsync(string line) => WriteAsync(line + "\n");
 
         /// <summary>Sends a signal by name (TERM, INT) with kill(1), as a service manager or a terminal would.</summary>
         public void Signal(string name)
