@@ -71,8 +71,11 @@ public sealed class HubAllocationTests
             leastPerDelivery = Math.Min(leastPerDelivery, allocated / (double)(Events * Connections));
         }
 
-        // The shared PooledEvent (one small object per publish) is about 0.5 B per delivery at 100 connections.
-        Assert.InRange(leastPerDelivery, 0, 4);
+        // Any object allocated per delivery costs at least 24 B (the smallest object on a 64-bit runtime), and the waiter
+        // this test guards against about 100 B. Below that, what shows is per publish (the shared PooledEvent, 2.3 B per
+        // delivery at 100 connections measured alone) plus whatever else the process allocates meanwhile: the measure is
+        // process-wide, and earlier tests' hosts and processes wind down in the background (a CI run saw 5 B).
+        Assert.InRange(leastPerDelivery, 0, 16);
 
         stop.Cancel();
         await Task.WhenAll(tasks);
