@@ -25,6 +25,7 @@ public sealed class SseReader : IDisposable, IAsyncDisposable
     private readonly PipeReader _reader;
     private readonly bool _leaveOpen;
     private readonly SseDecoder _decoder;
+    private readonly bool _ownsDecoder;
     private ReadOnlySequence<byte> _buffer;
     private bool _holdingBuffer;
     private bool _pipeCompleted;
@@ -35,11 +36,38 @@ public sealed class SseReader : IDisposable, IAsyncDisposable
     /// <param name="options">Limits and buffer pool; the defaults when <see langword="null"/>.</param>
     /// <param name="leaveOpen"><see langword="true"/> to leave <paramref name="reader"/> uncompleted when this reader is disposed.</param>
     public SseReader(PipeReader reader, SseParserOptions? options = null, bool leaveOpen = false)
+        : this(reader, new SseDecoder(options), ownsDecoder: true, leaveOpen)
+    {
+    }
+
+    /// <summary>
+    /// Creates a reader over a pipe that parses with a decoder the caller keeps, as a client does across reconnections
+    /// (the decoder's last event ID and reconnection time carry over; call <see cref="SseDecoder.Reset"/> between streams).
+    /// </summary>
+    /// <param name="reader">The pipe to read the event stream from.</param>
+    /// <param name="decoder">The decoder to parse with. The reader does not dispose it.</param>
+    /// <param name="leaveOpen"><see langword="true"/> to leave <paramref name="reader"/> uncompleted when this reader is disposed.</param>
+    public SseReader(PipeReader reader, SseDecoder decoder, bool leaveOpen = false)
+        : this(reader, decoder ?? throw new ArgumentNullException(nameof(decoder)), ownsDecoder: false, leaveOpen)
+    {
+    }
+
+    /// <summary>Creates a reader over a stream that parses with a decoder the caller keeps.</summary>
+    /// <param name="stream">The stream to read the event stream from.</param>
+    /// <param name="decoder">The decoder to parse with. The reader does not dispose it.</param>
+    /// <param name="leaveOpen"><see langword="true"/> to leave <paramref name="stream"/> open when this reader is disposed.</param>
+    public SseReader(Stream stream, SseDecoder decoder, bool leaveOpen = false)
+        : this(PipeReader.Create(stream ?? throw new ArgumentNullException(nameof(stream)), new StreamPipeReaderOptions(leaveOpen: leaveOpen)), decoder ?? throw new ArgumentNullException(nameof(decoder)), ownsDecoder: false, leaveOpen: false)
+    {
+    }
+
+    private SseReader(PipeReader reader, SseDecoder decoder, bool ownsDecoder, bool leaveOpen)
     {
         ArgumentNullException.ThrowIfNull(reader);
         _reader = reader;
         _leaveOpen = leaveOpen;
-        _decoder = new SseDecoder(options);
+        _decoder = decoder;
+        _ownsDecoder = ownsDecoder;
     }
 
     /// <summary>Creates a reader over a stream.</summary>
@@ -156,7 +184,10 @@ public sealed class SseReader : IDisposable, IAsyncDisposable
 
         _disposed = true;
         ReleaseBuffer();
-        _decoder.Dispose();
+        if (_ownsDecoder)
+        {
+            _decoder.Dispose();
+        }
         if (!_leaveOpen)
         {
             _reader.Complete();
@@ -173,7 +204,10 @@ public sealed class SseReader : IDisposable, IAsyncDisposable
 
         _disposed = true;
         ReleaseBuffer();
-        _decoder.Dispose();
+        if (_ownsDecoder)
+        {
+            _decoder.Dispose();
+        }
         if (!_leaveOpen)
         {
             await _reader.CompleteAsync().ConfigureAwait(false);
