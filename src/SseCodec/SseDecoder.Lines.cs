@@ -23,7 +23,9 @@ public sealed partial class SseDecoder
     private int _bomState;
     private bool _skipLeadingLf;
 
-    // A line still waiting for its end.
+    // A line still waiting for its end: in the line buffer, or held in the caller's buffer (see ParseChunk's
+    // holdPartialLine), of which the first _heldLineSearched bytes are known to hold no line end.
+    private int _heldLineSearched;
     private byte[] _lineBuffer = [];
     private int _lineLength;
     private long _lineStartOffset;
@@ -60,7 +62,9 @@ public sealed partial class SseDecoder
     /// Every byte up to <paramref name="consumed"/> has been processed or kept; nothing is re-read.
     /// <paramref name="isStable"/>: the chunk is memory that stays valid until the next read, so items may point into it.
     /// </summary>
-    private SseItemKind ParseChunk(ReadOnlySpan<byte> chunk, bool isStable, out int consumed)
+    /// <paramref name="holdPartialLine"/>: a line whose end is not in the chunk is left unconsumed (the caller passes its
+    /// bytes again, with more after them) instead of being copied into the line buffer.
+    private SseItemKind ParseChunk(ReadOnlySpan<byte> chunk, bool isStable, out int consumed, bool holdPartialLine = false)
     {
         int pos = 0;
 
@@ -97,7 +101,11 @@ public sealed partial class SseDecoder
             else
             {
                 int searchEnd = rest.Length > budget ? pos + budget + 1 : chunk.Length;
-                int found = lineEnds.Next(pos, searchEnd);
+
+                // A held line comes back with more bytes after it: those already searched hold no line end.
+                int searchFrom = pos + _heldLineSearched;
+                _heldLineSearched = 0;
+                int found = lineEnds.Next(searchFrom, searchEnd);
                 eol = found < 0 ? -1 : found - pos;
             }
 
@@ -106,6 +114,14 @@ public sealed partial class SseDecoder
                 if (rest.Length > budget)
                 {
                     FailLineTooLong(_lineLength == 0 ? _streamOffset + pos : _lineStartOffset);
+                }
+
+                if (holdPartialLine && _lineLength == 0)
+                {
+                    // The caller keeps the line in its buffer and reads more after it, so the whole line ends up in
+                    // one buffer and its data can be a slice of it.
+                    _heldLineSearched = rest.Length;
+                    break;
                 }
 
                 AppendToLine(rest, _streamOffset + pos);
@@ -453,6 +469,7 @@ public sealed partial class SseDecoder
     private void DiscardPendingEvent()
     {
         _lineLength = 0;
+        _heldLineSearched = 0;
         _hasData = false;
         _dataLength = 0;
         _dataStart = 0;

@@ -56,6 +56,10 @@ public sealed partial class SseDecoder : IDisposable
         _maxEventSize = options.MaxEventSize;
     }
 
+    internal ArrayPool<byte> BufferPool => _pool;
+
+    internal int MaxLineLength => _maxLineLength;
+
     /// <summary>The number of bytes of the stream consumed so far, a byte order mark included.</summary>
     public long BytesConsumed => _streamOffset;
 
@@ -149,6 +153,19 @@ public sealed partial class SseDecoder : IDisposable
         BeginRead(EventBit);
         SseItemKind kind = ParseSequence(ref input);
         return EndReadEvent(kind, out sseEvent);
+    }
+
+    /// <summary>
+    /// Reads from a buffer that <see cref="SseReader"/> owns: items may be slices of it, and a line whose end is not in
+    /// it is left unconsumed, for the reader to pass again with more bytes after it.
+    /// </summary>
+    internal SseItemKind ReadBuffered(ReadOnlyMemory<byte> buffer, bool allItems, out int bytesConsumed)
+    {
+        BeginRead(allItems ? AllItemBits : EventBit);
+        SseItemKind kind = ParseChunk(buffer.Span, isStable: true, out bytesConsumed, holdPartialLine: true);
+        Publish(kind, buffer);
+        _currentKind = kind;
+        return kind;
     }
 
     /// <summary>

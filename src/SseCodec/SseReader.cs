@@ -1,82 +1,90 @@
-using System.Buffers;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 
 namespace SseCodec;
 
 /// <summary>
-/// Reads events from a <see cref="PipeReader"/> (or a <see cref="Stream"/>) as they arrive.
+/// Reads events from a <see cref="Stream"/> or a <see cref="PipeReader"/> as they arrive.
 /// </summary>
 /// <remarks>
 /// <para>
 /// Each <see cref="ReadAsync"/> moves to the next dispatched event, which <see cref="Current"/> then shows until the
-/// following read. Bytes are handed to an <see cref="SseDecoder"/> as the pipe delivers them and are consumed at once,
-/// a partial line included, so the reader always advances the pipe to the end of what it examined and never waits on a
-/// buffer it has already seen. An event whose single <c>data</c> line lies in one pipe segment is not copied: its data
-/// is the pipe's memory, held until the next read.
+/// following read. Most reads complete synchronously: the next event is usually in the bytes already read.
+/// </para>
+/// <para>
+/// Over a stream, the reader reads into a pooled buffer of its own and parses events where they lie: an event whose
+/// single <c>data</c> line is in the buffer is not copied. A line longer than the buffer makes the buffer grow (never
+/// past <see cref="SseParserOptions.MaxLineLength"/>), so even a multi-megabyte line is read once and not copied again.
+/// Over a pipe, bytes are consumed as the pipe delivers them, a partial line included, so the reader always advances the
+/// pipe to the end of what it examined and never waits on a buffer it has already seen.
 /// </para>
 /// <para>An instance is not thread-safe: one read at a time.</para>
 /// </remarks>
-public sealed class SseReader : IDisposable, IAsyncDisposable
+public sealed partial class SseReader : IDisposable, IAsyncDisposable
 {
-    private const int EventsOnly = 0;
-    private const int AllItems = 1;
-
-    private readonly PipeReader _reader;
-    private readonly bool _leaveOpen;
     private readonly SseDecoder _decoder;
     private readonly bool _ownsDecoder;
-    private ReadOnlySequence<byte> _buffer;
-    private bool _holdingBuffer;
-    private bool _pipeCompleted;
+    private readonly bool _leaveOpen;
     private bool _disposed;
-
-    /// <summary>Creates a reader over a pipe.</summary>
-    /// <param name="reader">The pipe to read the event stream from.</param>
-    /// <param name="options">Limits and buffer pool; the defaults when <see langword="null"/>.</param>
-    /// <param name="leaveOpen"><see langword="true"/> to leave <paramref name="reader"/> uncompleted when this reader is disposed.</param>
-    public SseReader(PipeReader reader, SseParserOptions? options = null, bool leaveOpen = false)
-        : this(reader, new SseDecoder(options), ownsDecoder: true, leaveOpen)
-    {
-    }
-
-    /// <summary>
-    /// Creates a reader over a pipe that parses with a decoder the caller keeps, as a client does across reconnections
-    /// (the decoder's last event ID and reconnection time carry over; call <see cref="SseDecoder.Reset"/> between streams).
-    /// </summary>
-    /// <param name="reader">The pipe to read the event stream from.</param>
-    /// <param name="decoder">The decoder to parse with. The reader does not dispose it.</param>
-    /// <param name="leaveOpen"><see langword="true"/> to leave <paramref name="reader"/> uncompleted when this reader is disposed.</param>
-    public SseReader(PipeReader reader, SseDecoder decoder, bool leaveOpen = false)
-        : this(reader, decoder ?? throw new ArgumentNullException(nameof(decoder)), ownsDecoder: false, leaveOpen)
-    {
-    }
-
-    /// <summary>Creates a reader over a stream that parses with a decoder the caller keeps.</summary>
-    /// <param name="stream">The stream to read the event stream from.</param>
-    /// <param name="decoder">The decoder to parse with. The reader does not dispose it.</param>
-    /// <param name="leaveOpen"><see langword="true"/> to leave <paramref name="stream"/> open when this reader is disposed.</param>
-    public SseReader(Stream stream, SseDecoder decoder, bool leaveOpen = false)
-        : this(PipeReader.Create(stream ?? throw new ArgumentNullException(nameof(stream)), new StreamPipeReaderOptions(leaveOpen: leaveOpen)), decoder ?? throw new ArgumentNullException(nameof(decoder)), ownsDecoder: false, leaveOpen: false)
-    {
-    }
-
-    private SseReader(PipeReader reader, SseDecoder decoder, bool ownsDecoder, bool leaveOpen)
-    {
-        ArgumentNullException.ThrowIfNull(reader);
-        _reader = reader;
-        _leaveOpen = leaveOpen;
-        _decoder = decoder;
-        _ownsDecoder = ownsDecoder;
-    }
 
     /// <summary>Creates a reader over a stream.</summary>
     /// <param name="stream">The stream to read the event stream from.</param>
     /// <param name="options">Limits and buffer pool; the defaults when <see langword="null"/>.</param>
     /// <param name="leaveOpen"><see langword="true"/> to leave <paramref name="stream"/> open when this reader is disposed.</param>
     public SseReader(Stream stream, SseParserOptions? options = null, bool leaveOpen = false)
-        : this(PipeReader.Create(stream ?? throw new ArgumentNullException(nameof(stream)), new StreamPipeReaderOptions(leaveOpen: leaveOpen)), options, leaveOpen: false)
     {
+        ArgumentNullException.ThrowIfNull(stream);
+        options ??= SseParserOptions.Default;
+        _decoder = new SseDecoder(options);
+        _ownsDecoder = true;
+        _leaveOpen = leaveOpen;
+        _stream = stream;
+        _pool = options.BufferPool ?? System.Buffers.ArrayPool<byte>.Shared;
+        _maxLineLength = options.MaxLineLength;
+    }
+
+    /// <summary>
+    /// Creates a reader over a stream that parses with a decoder the caller keeps, as a client does across reconnections
+    /// (the decoder's last event ID and reconnection time carry over; call <see cref="SseDecoder.Reset"/> between streams).
+    /// </summary>
+    /// <param name="stream">The stream to read the event stream from.</param>
+    /// <param name="decoder">The decoder to parse with; its limits and buffer pool apply. The reader does not dispose it.</param>
+    /// <param name="leaveOpen"><see langword="true"/> to leave <paramref name="stream"/> open when this reader is disposed.</param>
+    public SseReader(Stream stream, SseDecoder decoder, bool leaveOpen = false)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(decoder);
+        _decoder = decoder;
+        _leaveOpen = leaveOpen;
+        _stream = stream;
+        _pool = decoder.BufferPool;
+        _maxLineLength = decoder.MaxLineLength;
+    }
+
+    /// <summary>Creates a reader over a pipe.</summary>
+    /// <param name="reader">The pipe to read the event stream from.</param>
+    /// <param name="options">Limits and buffer pool; the defaults when <see langword="null"/>.</param>
+    /// <param name="leaveOpen"><see langword="true"/> to leave <paramref name="reader"/> uncompleted when this reader is disposed.</param>
+    public SseReader(PipeReader reader, SseParserOptions? options = null, bool leaveOpen = false)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        _decoder = new SseDecoder(options);
+        _ownsDecoder = true;
+        _leaveOpen = leaveOpen;
+        _pipe = reader;
+    }
+
+    /// <summary>Creates a reader over a pipe that parses with a decoder the caller keeps.</summary>
+    /// <param name="reader">The pipe to read the event stream from.</param>
+    /// <param name="decoder">The decoder to parse with. The reader does not dispose it.</param>
+    /// <param name="leaveOpen"><see langword="true"/> to leave <paramref name="reader"/> uncompleted when this reader is disposed.</param>
+    public SseReader(PipeReader reader, SseDecoder decoder, bool leaveOpen = false)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(decoder);
+        _decoder = decoder;
+        _leaveOpen = leaveOpen;
+        _pipe = reader;
     }
 
     /// <summary>The event the last <see cref="ReadAsync"/> moved to, valid until the next read.</summary>
@@ -104,13 +112,15 @@ public sealed class SseReader : IDisposable, IAsyncDisposable
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled, or the pipe's pending read was.</exception>
     public ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default)
     {
-        // The next event is often in the buffer already: no state machine for that.
-        if (_holdingBuffer && !_disposed && _decoder.TryReadEvent(ref _buffer, out _))
+        // The next event is usually in the bytes already read: no state machine for that.
+        if (TryReadBuffered(allItems: false) == SseItemKind.Event)
         {
             return new ValueTask<bool>(true);
         }
 
-        ValueTask<SseItemKind> read = ReadCoreAsync(EventsOnly, cancellationToken);
+        ValueTask<SseItemKind> read = _stream is not null
+            ? ReadStreamAsync(allItems: false, cancellationToken)
+            : ReadPipeAsync(allItems: false, cancellationToken);
         return read.IsCompletedSuccessfully ? new ValueTask<bool>(read.Result != SseItemKind.None) : AwaitEvent(read);
 
         [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -121,8 +131,18 @@ public sealed class SseReader : IDisposable, IAsyncDisposable
     /// <returns>The item's kind, or <see cref="SseItemKind.None"/> at the end of the stream.</returns>
     /// <exception cref="SseLimitExceededException">The stream broke a limit in <see cref="SseParserOptions"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled, or the pipe's pending read was.</exception>
-    public ValueTask<SseItemKind> ReadItemAsync(CancellationToken cancellationToken = default) =>
-        ReadCoreAsync(AllItems, cancellationToken);
+    public ValueTask<SseItemKind> ReadItemAsync(CancellationToken cancellationToken = default)
+    {
+        SseItemKind kind = TryReadBuffered(allItems: true);
+        if (kind != SseItemKind.None)
+        {
+            return new ValueTask<SseItemKind>(kind);
+        }
+
+        return _stream is not null
+            ? ReadStreamAsync(allItems: true, cancellationToken)
+            : ReadPipeAsync(allItems: true, cancellationToken);
+    }
 
     /// <summary>Reads every remaining event, for <c>await foreach</c>. Each event is valid until the loop moves on.</summary>
     public async IAsyncEnumerable<SseEvent> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -133,48 +153,19 @@ public sealed class SseReader : IDisposable, IAsyncDisposable
         }
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<SseItemKind> ReadCoreAsync(int items, CancellationToken cancellationToken)
+    /// <summary>The next item from the bytes already read, or <see cref="SseItemKind.None"/> when they hold no more.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private SseItemKind TryReadBuffered(bool allItems)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        while (true)
+        if (_disposed)
         {
-            if (_holdingBuffer)
-            {
-                SseItemKind kind = items == EventsOnly
-                    ? (_decoder.TryReadEvent(ref _buffer, out _) ? SseItemKind.Event : SseItemKind.None)
-                    : _decoder.ReadItem(ref _buffer);
-                if (kind != SseItemKind.None)
-                {
-                    // The item may point into the pipe's memory: keep the buffer until the next read.
-                    return kind;
-                }
-
-                // The decoder consumed everything, a partial line included: consumed and examined are both the end.
-                _holdingBuffer = false;
-                _reader.AdvanceTo(_buffer.End);
-            }
-
-            if (_pipeCompleted)
-            {
-                _decoder.Complete();
-                return SseItemKind.None;
-            }
-
-            ReadResult result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            if (result.IsCanceled)
-            {
-                _reader.AdvanceTo(result.Buffer.Start);
-                throw new OperationCanceledException("The pipe's pending read was canceled.");
-            }
-
-            _buffer = result.Buffer;
-            _holdingBuffer = true;
-            _pipeCompleted = result.IsCompleted;
+            return SseItemKind.None;
         }
+
+        return _stream is not null ? TryReadStreamBuffer(allItems) : TryReadPipeBuffer(allItems);
     }
 
-    /// <summary>Returns the parser's pooled buffers and, unless left open, completes the pipe.</summary>
+    /// <summary>Returns the pooled buffers and, unless left open, closes the stream or completes the pipe.</summary>
     public void Dispose()
     {
         if (_disposed)
@@ -183,18 +174,23 @@ public sealed class SseReader : IDisposable, IAsyncDisposable
         }
 
         _disposed = true;
-        ReleaseBuffer();
-        if (_ownsDecoder)
+        ReleaseBuffers();
+        if (_leaveOpen)
         {
-            _decoder.Dispose();
+            return;
         }
-        if (!_leaveOpen)
+
+        if (_stream is not null)
         {
-            _reader.Complete();
+            _stream.Dispose();
+        }
+        else
+        {
+            _pipe!.Complete();
         }
     }
 
-    /// <summary>Returns the parser's pooled buffers and, unless left open, completes the pipe.</summary>
+    /// <summary>Returns the pooled buffers and, unless left open, closes the stream or completes the pipe.</summary>
     public async ValueTask DisposeAsync()
     {
         if (_disposed)
@@ -203,24 +199,29 @@ public sealed class SseReader : IDisposable, IAsyncDisposable
         }
 
         _disposed = true;
-        ReleaseBuffer();
-        if (_ownsDecoder)
+        ReleaseBuffers();
+        if (_leaveOpen)
         {
-            _decoder.Dispose();
+            return;
         }
-        if (!_leaveOpen)
+
+        if (_stream is not null)
         {
-            await _reader.CompleteAsync().ConfigureAwait(false);
+            await _stream.DisposeAsync().ConfigureAwait(false);
+        }
+        else
+        {
+            await _pipe!.CompleteAsync().ConfigureAwait(false);
         }
     }
 
-    private void ReleaseBuffer()
+    private void ReleaseBuffers()
     {
-        if (_holdingBuffer)
+        ReleaseStreamBuffer();
+        ReleasePipeBuffer();
+        if (_ownsDecoder)
         {
-            // Give back what was not consumed, unexamined, so whoever reads the pipe next sees it at once.
-            _holdingBuffer = false;
-            _reader.AdvanceTo(_buffer.Start);
+            _decoder.Dispose();
         }
     }
 }

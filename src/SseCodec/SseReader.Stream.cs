@@ -1,0 +1,107 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+
+namespace SseCodec;
+
+// Input from a Stream: read into a pooled buffer of the reader's own and parse events where they lie. A line whose end
+// has not arrived stays at the front of the buffer and more is read after it; the buffer grows only for a line longer
+// than itself, so events are parsed on the single-buffer path and cross buffers only where a line does.
+public sealed partial class SseReader
+{
+    // Large enough that a read from a fast stream is worth its call, small enough to stay in the cache.
+    private const int InitialStreamBufferSize = 16 * 1024;
+
+    private readonly Stream? _stream;
+    private readonly ArrayPool<byte>? _pool;
+    private readonly int _maxLineLength;
+    private byte[]? _streamBuffer;
+    private int _bufferStart;
+    private int _bufferEnd;
+    private bool _streamEnded;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private SseItemKind TryReadStreamBuffer(bool allItems)
+    {
+        if (_bufferStart >= _bufferEnd)
+        {
+            return SseItemKind.None;
+        }
+
+        SseItemKind kind = _decoder.ReadBuffered(_streamBuffer.AsMemory(_bufferStart, _bufferEnd - _bufferStart), allItems, out int consumed);
+        _bufferStart += consumed;
+        return kind;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<SseItemKind> ReadStreamAsync(bool allItems, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        Stream stream = _stream!;
+        while (true)
+        {
+            if (_streamEnded)
+            {
+                // Spec: "Once the end of the file is reached, any pending data must be discarded." A held partial line is such data.
+                _bufferStart = _bufferEnd;
+                _decoder.Complete();
+                return SseItemKind.None;
+            }
+
+            Memory<byte> free = PrepareToRead();
+            int read = await stream.ReadAsync(free, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                _streamEnded = true;
+                continue;
+            }
+
+            _bufferEnd += read;
+            SseItemKind kind = TryReadStreamBuffer(allItems);
+            if (kind != SseItemKind.None)
+            {
+                return kind;
+            }
+        }
+    }
+
+    /// <summary>Makes room after the bytes still held (the start of a line) and returns it.</summary>
+    private Memory<byte> PrepareToRead()
+    {
+        int held = _bufferEnd - _bufferStart;
+        byte[]? buffer = _streamBuffer;
+        if (buffer is null)
+        {
+            buffer = _streamBuffer = _pool!.Rent(InitialStreamBufferSize);
+        }
+        else if (held == buffer.Length)
+        {
+            // One line fills the buffer: grow it. The decoder fails a line longer than the limit before the buffer
+            // would have to hold more than the limit and one byte.
+            int size = (int)Math.Min(Math.Max((long)buffer.Length * 2, InitialStreamBufferSize), (long)_maxLineLength + 1);
+            Debug.Assert(size > held, "A line longer than the limit is rejected before the buffer is full of it.");
+            byte[] grown = _pool!.Rent(size);
+            buffer.AsSpan(_bufferStart, held).CopyTo(grown);
+            _pool.Return(buffer);
+            buffer = _streamBuffer = grown;
+        }
+        else if (held > 0 && _bufferStart > 0)
+        {
+            buffer.AsSpan(_bufferStart, held).CopyTo(buffer);
+        }
+
+        _bufferStart = 0;
+        _bufferEnd = held;
+        return buffer.AsMemory(held);
+    }
+
+    private void ReleaseStreamBuffer()
+    {
+        if (_streamBuffer is { } buffer)
+        {
+            _streamBuffer = null;
+            _bufferStart = _bufferEnd = 0;
+            _pool!.Return(buffer);
+        }
+    }
+}
