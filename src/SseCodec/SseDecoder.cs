@@ -156,13 +156,14 @@ public sealed partial class SseDecoder : IDisposable
     }
 
     /// <summary>
-    /// Reads from a buffer that <see cref="SseReader"/> owns: items may be slices of it, and a line whose end is not in
-    /// it is left unconsumed, for the reader to pass again with more bytes after it.
+    /// Reads from memory that <see cref="SseReader"/> keeps unchanged until the next read: items may be slices of it.
+    /// With <paramref name="holdPartialLine"/>, a line whose end is not in it is left unconsumed, for the reader to pass
+    /// again with more bytes after it; otherwise it is kept in the line buffer, as by the public reads.
     /// </summary>
-    internal SseItemKind ReadBuffered(ReadOnlyMemory<byte> buffer, bool allItems, out int bytesConsumed)
+    internal SseItemKind ReadBuffered(ReadOnlyMemory<byte> buffer, bool allItems, bool holdPartialLine, out int bytesConsumed)
     {
         BeginRead(allItems ? AllItemBits : EventBit);
-        SseItemKind kind = ParseChunk(buffer.Span, isStable: true, out bytesConsumed, holdPartialLine: true);
+        SseItemKind kind = ParseChunk(buffer.Span, isStable: true, out bytesConsumed, holdPartialLine);
         Publish(kind, buffer);
         _currentKind = kind;
         return kind;

@@ -4,12 +4,17 @@ using System.Runtime.CompilerServices;
 
 namespace SseCodec;
 
-// Input from a PipeReader: parse the pipe's buffer where it lies, segment by segment, and hand the pipe back only when
-// everything in it was consumed (a partial line is kept by the decoder), so consumed and examined are always the end.
+// Input from a PipeReader: parse each segment of the pipe's buffer where it lies, one after another (a partial line at
+// a segment's end is kept by the decoder), and hand the pipe back only when every segment was consumed, so consumed and
+// examined are always the end and the reader never waits on bytes it has already seen.
 public sealed partial class SseReader
 {
     private readonly PipeReader? _pipe;
     private ReadOnlySequence<byte> _pipeBuffer;
+    private SequencePosition _segmentStart;
+    private SequencePosition _nextSegment;
+    private ReadOnlyMemory<byte> _segment;
+    private int _segmentConsumed;
     private bool _holdingPipeBuffer;
     private bool _pipeCompleted;
 
@@ -21,9 +26,29 @@ public sealed partial class SseReader
             return SseItemKind.None;
         }
 
-        return allItems
-            ? _decoder.ReadItem(ref _pipeBuffer)
-            : (_decoder.TryReadEvent(ref _pipeBuffer, out _) ? SseItemKind.Event : SseItemKind.None);
+        while (true)
+        {
+            if (_segmentConsumed < _segment.Length)
+            {
+                // The item may point into the segment: the pipe's buffer is kept until the next read.
+                SseItemKind kind = _decoder.ReadBuffered(_segment.Slice(_segmentConsumed), allItems, holdPartialLine: false, out int consumed);
+                _segmentConsumed += consumed;
+                if (kind != SseItemKind.None)
+                {
+                    return kind;
+                }
+            }
+
+            _segmentStart = _nextSegment;
+            if (!_pipeBuffer.TryGet(ref _nextSegment, out _segment))
+            {
+                _segment = default;
+                _segmentConsumed = 0;
+                return SseItemKind.None;
+            }
+
+            _segmentConsumed = 0;
+        }
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -54,10 +79,12 @@ public sealed partial class SseReader
             }
 
             _pipeBuffer = result.Buffer;
+            _segmentStart = _nextSegment = _pipeBuffer.Start;
+            _segment = default;
+            _segmentConsumed = 0;
             _holdingPipeBuffer = true;
             _pipeCompleted = result.IsCompleted;
 
-            // The item may point into the pipe's memory: the buffer is kept until the next read.
             SseItemKind kind = TryReadPipeBuffer(allItems);
             if (kind != SseItemKind.None)
             {
@@ -72,7 +99,7 @@ public sealed partial class SseReader
         {
             // Give back what was not consumed, unexamined, so whoever reads the pipe next sees it at once.
             _holdingPipeBuffer = false;
-            _pipe!.AdvanceTo(_pipeBuffer.Start);
+            _pipe!.AdvanceTo(_pipeBuffer.GetPosition(_segmentConsumed, _segmentStart));
         }
     }
 }
