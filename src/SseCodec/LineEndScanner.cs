@@ -8,12 +8,15 @@ namespace SseCodec;
 /// <summary>
 /// Finds CR and LF bytes in a chunk. A search that starts a block compares 64 bytes at once and keeps the positions
 /// of every CR and LF in them as bits, so the short lines that follow cost a bit scan each rather than a search each.
-/// A block with no line end is likely the middle of a long line: the rest is left to <c>IndexOfAny</c>, which is
+/// After a few blocks with no line end the rest is likely a long line: it is left to <c>IndexOfAny</c>, which is
 /// faster over long runs.
 /// </summary>
 internal ref struct LineEndScanner
 {
     private const int BlockSize = 64;
+
+    // How many blocks without a line end are compared before the rest of a line is left to IndexOfAny.
+    private const int BlocksBeforeSearch = 4;
 
     private readonly ReadOnlySpan<byte> _chunk;
     private int _blockStart;
@@ -48,12 +51,11 @@ internal ref struct LineEndScanner
 
     private int NextFromNewBlock(int from, int end)
     {
-        if (from >= end)
-        {
-            return -1;
-        }
-
-        if (from <= _chunk.Length - BlockSize)
+        // Lines of up to a few blocks, the usual kind, are found block by block; the bits of the block that holds the
+        // line end then answer for the lines after it too.
+        int blocksLeft = BlocksBeforeSearch;
+        int lastBlockStart = _chunk.Length - BlockSize;
+        while (from < end && from <= lastBlockStart)
         {
             ulong mask = Mask(ref Unsafe.Add(ref MemoryMarshal.GetReference(_chunk), from));
             _blockStart = from;
@@ -65,12 +67,18 @@ internal ref struct LineEndScanner
             }
 
             from += BlockSize;
-            if (from >= end)
+            if (--blocksLeft == 0)
             {
-                return -1;
+                break;
             }
         }
 
+        if (from >= end)
+        {
+            return -1;
+        }
+
+        // A long line, or the last bytes of the chunk: a plain search, which is faster over long runs.
         int index = _chunk.Slice(from, end - from).IndexOfAny((byte)'\r', (byte)'\n');
         return index < 0 ? -1 : from + index;
     }

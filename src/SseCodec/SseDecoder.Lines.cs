@@ -61,9 +61,9 @@ public sealed partial class SseDecoder
     /// Parses lines from <paramref name="chunk"/> until one produces a wanted item or the chunk runs out.
     /// Every byte up to <paramref name="consumed"/> has been processed or kept; nothing is re-read.
     /// <paramref name="isStable"/>: the chunk is memory that stays valid until the next read, so items may point into it.
-    /// </summary>
     /// <paramref name="holdPartialLine"/>: a line whose end is not in the chunk is left unconsumed (the caller passes its
     /// bytes again, with more after them) instead of being copied into the line buffer.
+    /// </summary>
     private SseItemKind ParseChunk(ReadOnlySpan<byte> chunk, bool isStable, out int consumed, bool holdPartialLine = false)
     {
         int pos = 0;
@@ -85,78 +85,55 @@ public sealed partial class SseDecoder
             pos = SkipByteOrderMark(chunk, pos);
         }
 
+        SseItemKind kind;
+        if (_lineLength != 0 && pos < chunk.Length)
+        {
+            // The first line began in an earlier chunk and waits in the line buffer.
+            kind = CompleteBufferedLine(chunk, ref pos);
+            if (kind != SseItemKind.None)
+            {
+                return Consume(chunk, pos, kind, out consumed);
+            }
+        }
+
+        // From here on every line starts in this chunk: it is parsed where it lies.
         var lineEnds = new LineEndScanner(chunk);
         while (pos < chunk.Length)
         {
-            ReadOnlySpan<byte> rest = chunk.Slice(pos);
-
-            // A blank line, the most common line there is, needs no search. Otherwise look no further than the line
-            // may reach, so a line over the limit is rejected without scanning on.
-            int budget = _maxLineLength - _lineLength;
-            int eol;
-            if (rest[0] is Lf or Cr)
-            {
-                eol = 0;
-            }
-            else
-            {
-                int searchEnd = rest.Length > budget ? pos + budget + 1 : chunk.Length;
-
-                // A held line comes back with more bytes after it: those already searched hold no line end.
-                int searchFrom = pos + _heldLineSearched;
-                _heldLineSearched = 0;
-                int found = lineEnds.Next(searchFrom, searchEnd);
-                eol = found < 0 ? -1 : found - pos;
-            }
-
-            if (eol < 0)
-            {
-                if (rest.Length > budget)
-                {
-                    FailLineTooLong(_lineLength == 0 ? _streamOffset + pos : _lineStartOffset);
-                }
-
-                if (holdPartialLine && _lineLength == 0)
-                {
-                    // The caller keeps the line in its buffer and reads more after it, so the whole line ends up in
-                    // one buffer and its data can be a slice of it.
-                    _heldLineSearched = rest.Length;
-                    break;
-                }
-
-                AppendToLine(rest, _streamOffset + pos);
-                pos = chunk.Length;
-                break;
-            }
-
-            ReadOnlySpan<byte> line;
-            int lineOffsetInChunk;
-            long lineStartOffset;
-            if (_lineLength == 0)
-            {
-                line = rest.Slice(0, eol);
-                lineOffsetInChunk = pos;
-                lineStartOffset = _streamOffset + pos;
-            }
-            else
-            {
-                AppendToLine(rest.Slice(0, eol), _streamOffset + pos);
-                line = _lineBuffer.AsSpan(0, _lineLength);
-                lineOffsetInChunk = -1;
-                lineStartOffset = _lineStartOffset;
-            }
-
             // Spec: "...with a U+000D CARRIAGE RETURN U+000A LINE FEED (CRLF) character pair, a single U+000A LINE FEED (LF)
             // character not preceded by a U+000D CARRIAGE RETURN (CR) character, and a single U+000D CARRIAGE RETURN (CR)
             // character not followed by a U+000A LINE FEED (LF) character being the ways in which a line can end."
-            pos += eol + 1;
-            if (rest[eol] == Cr)
+            // A blank line, the most common line there is, needs no search. Otherwise look no further than the line
+            // may reach, so a line over the limit is rejected without scanning on.
+            int eol = pos;
+            byte first = chunk[pos];
+            if (first is not (Lf or Cr))
             {
-                if (pos < chunk.Length)
+                int searchEnd = chunk.Length - pos > _maxLineLength ? pos + _maxLineLength + 1 : chunk.Length;
+                int searchFrom = pos;
+                if (_heldLineSearched != 0)
                 {
-                    if (chunk[pos] == Lf)
+                    // A held line comes back with more bytes after it: those already searched hold no line end.
+                    searchFrom += _heldLineSearched;
+                    _heldLineSearched = 0;
+                }
+
+                eol = lineEnds.Next(searchFrom, searchEnd);
+                if (eol < 0)
+                {
+                    KeepPartialLine(chunk, ref pos, holdPartialLine);
+                    break;
+                }
+            }
+
+            int next = eol + 1;
+            if (chunk[eol] == Cr)
+            {
+                if (next < chunk.Length)
+                {
+                    if (chunk[next] == Lf)
                     {
-                        pos++;
+                        next++;
                     }
                 }
                 else
@@ -166,18 +143,29 @@ public sealed partial class SseDecoder
                 }
             }
 
-            _lineLength = 0;
-            SseItemKind kind = ProcessLine(chunk, line, lineOffsetInChunk, lineStartOffset, isStable);
+            if (eol == pos)
+            {
+                // Spec: "If the line is empty (a blank line): Dispatch the event, as defined below."
+                pos = next;
+                kind = DispatchEvent();
+            }
+            else if (IsField(chunk.Slice(pos, eol - pos), DataName, 4))
+            {
+                ReadOnlySpan<byte> line = chunk.Slice(pos, eol - pos);
+                int valueStart = ValueStart(line, 4);
+                AppendData(chunk, line.Slice(valueStart), pos + valueStart, valueStart, _streamOffset + pos, isStable);
+                pos = next;
+                continue;
+            }
+            else
+            {
+                kind = ProcessLine(chunk, chunk.Slice(pos, eol - pos), pos, _streamOffset + pos, isStable);
+                pos = next;
+            }
+
             if (kind != SseItemKind.None)
             {
-                if (kind != SseItemKind.Event)
-                {
-                    KeepDataReference(chunk);
-                }
-
-                _streamOffset += pos;
-                consumed = pos;
-                return kind;
+                return Consume(chunk, pos, kind, out consumed);
             }
         }
 
@@ -185,6 +173,80 @@ public sealed partial class SseDecoder
         _streamOffset += pos;
         consumed = pos;
         return SseItemKind.None;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private SseItemKind Consume(ReadOnlySpan<byte> chunk, int pos, SseItemKind kind, out int consumed)
+    {
+        if (kind != SseItemKind.Event)
+        {
+            KeepDataReference(chunk);
+        }
+
+        _streamOffset += pos;
+        consumed = pos;
+        return kind;
+    }
+
+    /// <summary>The chunk ends inside a line: the caller holds it (<paramref name="holdPartialLine"/>) or the line buffer keeps it.</summary>
+    private void KeepPartialLine(ReadOnlySpan<byte> chunk, ref int pos, bool holdPartialLine)
+    {
+        ReadOnlySpan<byte> rest = chunk.Slice(pos);
+        if (rest.Length > _maxLineLength)
+        {
+            FailLineTooLong(_streamOffset + pos);
+        }
+
+        if (holdPartialLine)
+        {
+            // The caller keeps the line in its buffer and reads more after it, so the whole line ends up in one buffer
+            // and its data can be a slice of it.
+            _heldLineSearched = rest.Length;
+            return;
+        }
+
+        AppendToLine(rest, _streamOffset + pos);
+        pos = chunk.Length;
+    }
+
+    /// <summary>Adds the chunk's first bytes to the line waiting in the line buffer, and processes the line if it ends here.</summary>
+    private SseItemKind CompleteBufferedLine(ReadOnlySpan<byte> chunk, ref int pos)
+    {
+        ReadOnlySpan<byte> rest = chunk.Slice(pos);
+        int budget = _maxLineLength - _lineLength;
+        int eol = rest.Slice(0, Math.Min(rest.Length, budget + 1)).IndexOfAny(Cr, Lf);
+        if (eol < 0)
+        {
+            if (rest.Length > budget)
+            {
+                FailLineTooLong(_lineStartOffset);
+            }
+
+            AppendToLine(rest, _streamOffset + pos);
+            pos = chunk.Length;
+            return SseItemKind.None;
+        }
+
+        AppendToLine(rest.Slice(0, eol), _streamOffset + pos);
+        pos += eol + 1;
+        if (rest[eol] == Cr)
+        {
+            if (pos < chunk.Length)
+            {
+                if (chunk[pos] == Lf)
+                {
+                    pos++;
+                }
+            }
+            else
+            {
+                _skipLeadingLf = true;
+            }
+        }
+
+        int length = _lineLength;
+        _lineLength = 0;
+        return ProcessLine(chunk, _lineBuffer.AsSpan(0, length), lineOffsetInChunk: -1, _lineStartOffset, isStable: false);
     }
 
     /// <summary>Processes one complete line (without its ending) and returns the item it produced, if it was wanted.</summary>
