@@ -39,15 +39,18 @@ public sealed partial class SseDecoder
     private bool _hasData;
     private int _dataRefStart = -1;
 
-    // The event type buffer, and the type of the event last dispatched.
+    // The event type buffer, and the type of the event last dispatched. A pending type equal to the dispatched one
+    // (_eventTypeIsDispatched) is not copied into the event type buffer: its bytes are the dispatched type buffer's.
     private byte[] _eventTypeBuffer = [];
     private int _eventTypeLength;
+    private bool _eventTypeIsDispatched;
     private byte[] _dispatchedType = [];
     private int _dispatchedTypeLength;
     private bool _dispatchedIsMessage = true;
     private string? _dispatchedTypeString;
 
-    // The last event ID buffer, and the event source's last event ID string.
+    // The last event ID buffer, and the event source's last event ID string. While no id field is pending
+    // (_idChanged), the buffer's value is the committed one and only _lastEventId is read.
     private byte[] _idBuffer = [];
     private int _idLength;
     private bool _idChanged;
@@ -283,9 +286,22 @@ public sealed partial class SseDecoder
             }
 
             case (byte)'e' when IsField(line, EventName, 5):
+            {
                 // Spec: "If the field name is "event": Set the event type buffer to field value."
-                CopyInto(ref _eventTypeBuffer, ref _eventTypeLength, line.Slice(ValueStart(line, 5)));
+                // Streams repeat their types: one that equals the last dispatched type is not copied.
+                ReadOnlySpan<byte> value = line.Slice(ValueStart(line, 5));
+                _eventTypeIsDispatched = value.SequenceEqual(_dispatchedType.AsSpan(0, _dispatchedTypeLength));
+                if (_eventTypeIsDispatched)
+                {
+                    _eventTypeLength = value.Length;
+                }
+                else
+                {
+                    CopyInto(ref _eventTypeBuffer, ref _eventTypeLength, value);
+                }
+
                 return SseItemKind.None;
+            }
 
             case (byte)'i' when line.Length >= 2 && line[1] == (byte)'d' && (line.Length == 2 || line[2] == Colon):
             {
@@ -501,10 +517,11 @@ public sealed partial class SseDecoder
         else
         {
             _dispatchedIsMessage = false;
-            ReadOnlySpan<byte> type = _eventTypeBuffer.AsSpan(0, _eventTypeLength);
-            if (!type.SequenceEqual(_dispatchedType.AsSpan(0, _dispatchedTypeLength)))
+            if (!_eventTypeIsDispatched)
             {
-                CopyInto(ref _dispatchedType, ref _dispatchedTypeLength, type);
+                // The buffers trade places: the event type buffer is emptied below anyway.
+                (_dispatchedType, _eventTypeBuffer) = (_eventTypeBuffer, _dispatchedType);
+                _dispatchedTypeLength = _eventTypeLength;
                 _dispatchedTypeString = null;
             }
         }
@@ -523,7 +540,9 @@ public sealed partial class SseDecoder
         ReadOnlySpan<byte> id = _idBuffer.AsSpan(0, _idLength);
         if (!id.SequenceEqual(_lastEventId.AsSpan(0, _lastEventIdLength)))
         {
-            CopyInto(ref _lastEventId, ref _lastEventIdLength, id);
+            // The buffers trade places: while no id field is pending, only the committed ID is read.
+            (_lastEventId, _idBuffer) = (_idBuffer, _lastEventId);
+            _lastEventIdLength = _idLength;
             _lastEventIdString = null;
         }
     }
@@ -538,8 +557,8 @@ public sealed partial class SseDecoder
         _dataRefStart = -1;
         _eventTypeLength = 0;
 
-        // The pending ID is not committed: the last event ID buffer goes back to the last event ID string.
-        CopyInto(ref _idBuffer, ref _idLength, _lastEventId.AsSpan(0, _lastEventIdLength));
+        // The pending ID is not committed: the last event ID buffer goes back to the last event ID string, which is
+        // what the decoder reads while no id field is pending.
         _idChanged = false;
     }
 
