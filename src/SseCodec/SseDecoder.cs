@@ -91,9 +91,12 @@ public sealed partial class SseDecoder : IDisposable
                 ThrowHelper.ThrowNoCurrentEvent();
             }
 
-            return new SseEvent(this, _currentBytes, _version);
+            return new SseEvent(this, _version);
         }
     }
+
+    /// <summary>The bytes of the current item; what an <see cref="SseEvent"/> of the current version shows.</summary>
+    internal ReadOnlyMemory<byte> CurrentBytes => _currentBytes;
 
     /// <summary>
     /// The text of the comment produced by the last read (after the colon, without one leading space), valid until the next read.
@@ -357,7 +360,7 @@ public sealed partial class SseDecoder : IDisposable
         _currentKind = kind;
         if (kind == SseItemKind.Event)
         {
-            sseEvent = new SseEvent(this, _currentBytes, _version);
+            sseEvent = new SseEvent(this, _version);
             return true;
         }
 

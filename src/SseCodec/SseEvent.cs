@@ -15,14 +15,13 @@ namespace SseCodec;
 /// </remarks>
 public readonly struct SseEvent
 {
+    // The event's bytes stay with the decoder: the view is two words, cheap to return from every read.
     private readonly SseDecoder? _owner;
-    private readonly ReadOnlyMemory<byte> _data;
     private readonly int _version;
 
-    internal SseEvent(SseDecoder owner, ReadOnlyMemory<byte> data, int version)
+    internal SseEvent(SseDecoder owner, int version)
     {
         _owner = owner;
-        _data = data;
         _version = version;
     }
 
@@ -31,8 +30,7 @@ public readonly struct SseEvent
     {
         get
         {
-            Validate();
-            return _data.Span;
+            return Validate().CurrentBytes.Span;
         }
     }
 
@@ -41,8 +39,7 @@ public readonly struct SseEvent
     {
         get
         {
-            Validate();
-            return _data;
+            return Validate().CurrentBytes;
         }
     }
 
@@ -51,8 +48,7 @@ public readonly struct SseEvent
     {
         get
         {
-            Validate();
-            return _data.Length;
+            return Validate().CurrentBytes.Length;
         }
     }
 
@@ -97,8 +93,13 @@ public readonly struct SseEvent
     public T? GetDataFromJson<T>(JsonSerializerOptions? options = null) => JsonSerializer.Deserialize<T>(Data, options);
 
     /// <summary>A short description for debugging: type, ID and data length.</summary>
-    public override string ToString() =>
-        _owner is null ? "(no event)" : $"{EventType} id={LastEventId} data={_data.Length} bytes";
+    /// <remarks>Never throws: a view that is no longer current says so instead of showing another event.</remarks>
+    public override string ToString() => _owner switch
+    {
+        null => "(no event)",
+        { } owner when owner.Version != _version => "(an event that is no longer current)",
+        _ => $"{EventType} id={LastEventId} data={DataLength} bytes",
+    };
 
     private SseDecoder Validate()
     {

@@ -3,7 +3,7 @@ using System.IO.Pipelines;
 
 namespace SseCodec.Tests;
 
-/// <summary>An <see cref="SseEvent"/> is a view valid until the next read; after it, every member throws.</summary>
+/// <summary>An <see cref="SseEvent"/> is a view valid until the next read; after it, every member but ToString throws.</summary>
 public class StaleEventTests
 {
     private static void AssertStale(SseEvent stale)
@@ -18,6 +18,20 @@ public class StaleEventTests
         Assert.Throws<InvalidOperationException>(() => stale.ReconnectionTime);
         Assert.Throws<InvalidOperationException>(() => stale.GetDataString());
         Assert.Throws<InvalidOperationException>(() => stale.IsEventType("message"u8));
+
+        // A debugger or a log line may show any view: it says what it is rather than throw or show another event.
+        Assert.DoesNotContain("data=", stale.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ToString_describes_a_current_event_and_a_default_one()
+    {
+        using var decoder = new SseDecoder();
+        Assert.True(decoder.TryReadEvent("event: tick\nid: 7\ndata: abc\n\n"u8, out _, out SseEvent current));
+        Assert.Equal("tick id=7 data=3 bytes", current.ToString());
+        Assert.Equal("(no event)", default(SseEvent).ToString());
+        Assert.True(decoder.TryReadEvent("data: next\n\n"u8, out _, out _));
+        Assert.Equal("(an event that is no longer current)", current.ToString());
     }
 
     [Fact]
