@@ -12,6 +12,9 @@ public sealed partial class SseReader
     // Large enough that a read from a fast stream is worth its call, small enough to stay in the cache.
     private const int InitialStreamBufferSize = 16 * 1024;
 
+    // Less room than this after the held bytes is not worth a read of its own: the held bytes move or the buffer grows.
+    private const int MinimumReadSize = 4 * 1024;
+
     private readonly Stream? _stream;
     private readonly ArrayPool<byte>? _pool;
     private readonly int _maxLineLength;
@@ -69,30 +72,41 @@ public sealed partial class SseReader
     private Memory<byte> PrepareToRead()
     {
         int held = _bufferEnd - _bufferStart;
+        if (held == 0)
+        {
+            _bufferStart = _bufferEnd = 0;
+        }
+
         byte[]? buffer = _streamBuffer;
         if (buffer is null)
         {
             buffer = _streamBuffer = _pool!.Rent(InitialStreamBufferSize);
         }
-        else if (held == buffer.Length)
+        else if (buffer.Length - _bufferEnd < MinimumReadSize)
         {
-            // One line fills the buffer: grow it. The decoder fails a line longer than the limit before the buffer
-            // would have to hold more than the limit and one byte.
-            int size = (int)Math.Min(Math.Max((long)buffer.Length * 2, InitialStreamBufferSize), (long)_maxLineLength + 1);
-            Debug.Assert(size > held, "A line longer than the limit is rejected before the buffer is full of it.");
-            byte[] grown = _pool!.Rent(size);
-            buffer.AsSpan(_bufferStart, held).CopyTo(grown);
-            _pool.Return(buffer);
-            buffer = _streamBuffer = grown;
-        }
-        else if (held > 0 && _bufferStart > 0)
-        {
-            buffer.AsSpan(_bufferStart, held).CopyTo(buffer);
+            // Little room left after the held line. A line that takes more than half the buffer is likely long: grow
+            // (by four, so a long line is copied little more than once in all); otherwise move it to the front.
+            int grownSize = (int)Math.Min((long)buffer.Length * 4, (long)_maxLineLength + 1);
+            if (held > buffer.Length / 2 && grownSize > buffer.Length)
+            {
+                // The decoder fails a line longer than the limit, so the buffer never has to hold more than the limit and one byte.
+                byte[] grown = _pool!.Rent(grownSize);
+                buffer.AsSpan(_bufferStart, held).CopyTo(grown);
+                _pool.Return(buffer);
+                buffer = _streamBuffer = grown;
+                _bufferStart = 0;
+                _bufferEnd = held;
+            }
+            else if (_bufferStart > 0)
+            {
+                buffer.AsSpan(_bufferStart, held).CopyTo(buffer);
+                _bufferStart = 0;
+                _bufferEnd = held;
+            }
         }
 
-        _bufferStart = 0;
-        _bufferEnd = held;
-        return buffer.AsMemory(held);
+        Debug.Assert(_bufferEnd < buffer.Length, "A line longer than the limit is rejected before it fills the largest buffer.");
+        return buffer.AsMemory(_bufferEnd);
     }
 
     private void ReleaseStreamBuffer()
