@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 
 namespace SseCodec;
@@ -10,8 +9,23 @@ public sealed partial class SseDecoder
 {
     private SseItemKind ParseSequence(ref ReadOnlySequence<byte> input)
     {
-        // One array, or one segment of a pipe: take it apart and put the rest back together directly, which costs far
-        // less per read than the general First and Slice.
+        // Segments (a pipe's buffer): one is parsed directly and the rest put back together from the segment and index,
+        // which costs far less per read than the general First and Slice; several are walked one after another.
+        if (SequenceMarshal.TryGetReadOnlySequenceSegment(input, out ReadOnlySequenceSegment<byte>? startSegment, out int startIndex, out ReadOnlySequenceSegment<byte>? endSegment, out int endIndex))
+        {
+            if (!ReferenceEquals(startSegment, endSegment))
+            {
+                return ParseMultiSegment(ref input, startSegment, startIndex, endSegment, endIndex);
+            }
+
+            ReadOnlyMemory<byte> memory = startSegment.Memory.Slice(startIndex, endIndex - startIndex);
+            SseItemKind kind = ParseChunk(memory.Span, isStable: true, out int consumed);
+            Publish(kind, memory);
+            input = new ReadOnlySequence<byte>(startSegment, startIndex + consumed, endSegment, endIndex);
+            return kind;
+        }
+
+        // One array.
         if (SequenceMarshal.TryGetArray(input, out ArraySegment<byte> array))
         {
             ReadOnlyMemory<byte> memory = array;
@@ -21,38 +35,20 @@ public sealed partial class SseDecoder
             return kind;
         }
 
-        if (SequenceMarshal.TryGetReadOnlySequenceSegment(input, out ReadOnlySequenceSegment<byte>? startSegment, out int startIndex, out ReadOnlySequenceSegment<byte>? endSegment, out int endIndex)
-            && ReferenceEquals(startSegment, endSegment))
-        {
-            ReadOnlyMemory<byte> memory = startSegment.Memory.Slice(startIndex, endIndex - startIndex);
-            SseItemKind kind = ParseChunk(memory.Span, isStable: true, out int consumed);
-            Publish(kind, memory);
-            input = new ReadOnlySequence<byte>(startSegment, startIndex + consumed, endSegment, endIndex);
-            return kind;
-        }
-
-        if (input.IsSingleSegment)
-        {
-            ReadOnlyMemory<byte> memory = input.First;
-            SseItemKind kind = ParseChunk(memory.Span, isStable: true, out int consumed);
-            Publish(kind, memory);
-            input = input.Slice(consumed);
-            return kind;
-        }
-
-        return ParseMultiSegment(ref input);
+        // One piece of other memory (a string's or a memory manager's).
+        ReadOnlyMemory<byte> first = input.First;
+        SseItemKind firstKind = ParseChunk(first.Span, isStable: true, out int firstConsumed);
+        Publish(firstKind, first);
+        input = input.Slice(firstConsumed);
+        return firstKind;
     }
 
-    private SseItemKind ParseMultiSegment(ref ReadOnlySequence<byte> input)
+    private SseItemKind ParseMultiSegment(ref ReadOnlySequence<byte> input, ReadOnlySequenceSegment<byte> segment, int index, ReadOnlySequenceSegment<byte> endSegment, int endIndex)
     {
-        // Several segments are always linked one to the next (a pipe's buffer): walk them from the start segment and
-        // put the rest back together from the segment and index where parsing stopped, at the same cost wherever that is.
-        bool linked = SequenceMarshal.TryGetReadOnlySequenceSegment(input, out ReadOnlySequenceSegment<byte>? segment, out int index, out ReadOnlySequenceSegment<byte>? endSegment, out int endIndex);
-        Debug.Assert(linked, "A multi-segment sequence is made of linked segments.");
         while (true)
         {
             bool isLast = ReferenceEquals(segment, endSegment);
-            ReadOnlyMemory<byte> memory = segment!.Memory;
+            ReadOnlyMemory<byte> memory = segment.Memory;
             memory = memory.Slice(index, (isLast ? endIndex : memory.Length) - index);
             if (!memory.IsEmpty)
             {
@@ -60,7 +56,7 @@ public sealed partial class SseDecoder
                 if (kind != SseItemKind.None)
                 {
                     Publish(kind, memory);
-                    input = new ReadOnlySequence<byte>(segment, index + consumed, endSegment!, endIndex);
+                    input = new ReadOnlySequence<byte>(segment, index + consumed, endSegment, endIndex);
                     return kind;
                 }
             }
@@ -71,7 +67,7 @@ public sealed partial class SseDecoder
                 return SseItemKind.None;
             }
 
-            segment = segment.Next;
+            segment = segment.Next!;
             index = 0;
         }
     }
