@@ -27,23 +27,20 @@ internal sealed class ChunkedReadStream : Stream
     private byte[]? _lastFilled;
 
     public ChunkedReadStream(byte[] content, int maxBytesPerRead, bool completeAsynchronously, int stallAt = -1)
-        : this(Segmenter.Whole(content), maxBytesPerRead, completeAsynchronously, stallAt)
+        : this(content, [content.Length], maxBytesPerRead, completeAsynchronously, stallAt)
     {
     }
 
     public ChunkedReadStream(Segmentation segments, int maxBytesPerRead, bool completeAsynchronously, int stallAt = -1)
+        : this(segments.Join(), SegmentEnds(segments), maxBytesPerRead, completeAsynchronously, stallAt)
+    {
+    }
+
+    private ChunkedReadStream(byte[] content, int[] segmentEnds, int maxBytesPerRead, bool completeAsynchronously, int stallAt)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBytesPerRead, 1);
-        _content = segments.Join();
-        var ends = new List<int>();
-        int end = 0;
-        foreach (byte[] segment in segments.Segments)
-        {
-            end += segment.Length;
-            ends.Add(end);
-        }
-
-        _segmentEnds = [.. ends];
+        _content = content;
+        _segmentEnds = segmentEnds;
         _maxBytesPerRead = maxBytesPerRead;
         _yield = completeAsynchronously;
         _stallAt = stallAt;
@@ -153,6 +150,19 @@ internal sealed class ChunkedReadStream : Stream
         _position += count;
         _readEnds.Add(_position);
         return count;
+    }
+
+    private static int[] SegmentEnds(Segmentation segments)
+    {
+        var ends = new List<int>();
+        int end = 0;
+        foreach (byte[] segment in segments.Segments)
+        {
+            end += segment.Length;
+            ends.Add(end);
+        }
+
+        return [.. ends];
     }
 
     protected override void Dispose(bool disposing)
