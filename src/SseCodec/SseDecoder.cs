@@ -220,6 +220,14 @@ public sealed partial class SseDecoder : IDisposable
         EndStream();
     }
 
+    /// <summary>Makes the current item and every view of it stale, as the next read would.</summary>
+    internal void EndCurrentItem()
+    {
+        _version++;
+        _currentKind = SseItemKind.None;
+        _currentBytes = default;
+    }
+
     private void EndStream()
     {
         _version++;

@@ -86,7 +86,7 @@ public sealed partial class SseReader
         {
             // Little room left after the held line. A line that takes more than half the buffer is likely long: grow
             // (by four, so a long line is copied little more than once in all); otherwise move it to the front.
-            int grownSize = (int)Math.Min((long)buffer.Length * 4, (long)_maxLineLength + 1);
+            int grownSize = (int)Math.Min(Math.Min((long)buffer.Length * 4, (long)_maxLineLength + 1), Array.MaxLength);
             if (held > buffer.Length / 2 && grownSize > buffer.Length)
             {
                 // The decoder fails a line longer than the limit, so the buffer never has to hold more than the limit and one byte.

@@ -223,5 +223,10 @@ public sealed partial class SseReader : IDisposable, IAsyncDisposable
         {
             _decoder.Dispose();
         }
+        else
+        {
+            // The current item may lie in the buffers just returned: a caller's decoder must not show it any more.
+            _decoder.EndCurrentItem();
+        }
     }
 }

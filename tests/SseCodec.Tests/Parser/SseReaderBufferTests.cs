@@ -541,6 +541,23 @@ public class SseReaderBufferTests
     }
 
     [Fact]
+    public async Task An_event_read_from_a_pipe_with_a_callers_decoder_is_stale_once_the_reader_is_disposed()
+    {
+        // The pipe path holds the pipe's buffer until the next read; disposing the reader gives it back to the pipe,
+        // which may reuse it at once: the view must throw, not show whatever the pipe writes there next.
+        using var decoder = new SseDecoder();
+        var pipe = new System.IO.Pipelines.Pipe();
+        await pipe.Writer.WriteAsync(Bytes("data: in the pipe\n\n"));
+        var reader = new SseReader(pipe.Reader, decoder);
+        Assert.True(await reader.ReadAsync());
+        SseEvent e = reader.Current;
+        Assert.Equal("in the pipe", e.GetDataString());
+        reader.Dispose();
+        Assert.Throws<InvalidOperationException>(() => e.GetDataString());
+        Assert.Equal("(an event that is no longer current)", e.ToString());
+    }
+
+    [Fact]
     public async Task A_callers_decoder_goes_on_after_a_reader_disposed_in_a_held_line_and_Reset()
     {
         var pool = new RecordingArrayPool();
