@@ -156,7 +156,18 @@ public sealed partial class SseDecoder
             {
                 ReadOnlySpan<byte> line = chunk.Slice(pos, eol - pos);
                 int valueStart = ValueStart(line, 4);
-                AppendData(chunk, line.Slice(valueStart), pos + valueStart, valueStart, _streamOffset + pos, isStable);
+                if (!_hasData && isStable && line.Length - valueStart <= _maxEventSize)
+                {
+                    // The first data line of an event, in memory that stays put: it stays where it is (see AppendData).
+                    _hasData = true;
+                    _dataLength = line.Length - valueStart;
+                    _dataRefStart = pos + valueStart;
+                }
+                else
+                {
+                    AppendData(chunk, line.Slice(valueStart), pos + valueStart, valueStart, _streamOffset + pos, isStable);
+                }
+
                 pos = next;
                 continue;
             }
