@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
@@ -66,11 +65,7 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
 
     // Owned by the reading flow (or by whoever holds _gate while no read is in progress).
     private SseDecoder? _decoder;
-    private HttpResponseMessage? _response;
-    private PipeReader? _pipe;
-    private ReadOnlySequence<byte> _buffer;
-    private bool _holdingBuffer;
-    private bool _bodyEnded;
+    private SseConnection? _connection;
     private bool _opened;
     private long _openedTimestamp;
     private int _consecutiveFailures;
@@ -169,7 +164,7 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
 
     /// <summary>The event the last successful <see cref="ReadAsync"/> moved to, valid until the next read.</summary>
     /// <exception cref="InvalidOperationException">The last read did not produce an event.</exception>
-    public SseEvent Current => _decoder is { } decoder ? decoder.CurrentEvent : throw new InvalidOperationException("The last read did not produce an event.");
+    public SseEvent Current => _connection is { } connection ? connection.Current : throw new InvalidOperationException("The last read did not produce an event.");
 
     /// <summary>
     /// Moves to the next event, connecting and reconnecting as needed. The event is then in <see cref="Current"/>
@@ -319,7 +314,7 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
                     _retriesWithoutEvent = 0;
                 }
 
-                if (_pipe is null)
+                if (_connection is null)
                 {
                     ConnectOutcome outcome = await ConnectAsync(cancellationToken).ConfigureAwait(false);
                     if (outcome == ConnectOutcome.Closed)
@@ -385,10 +380,15 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
         }
         catch (Exception exception) when (exception is OperationCanceledException or HttpRequestException or IOException && exception is not SseConnectionException)
         {
-            response?.Dispose();
-            if (_response == response)
+            if (_connection is { } connection && connection.Response == response)
             {
-                _response = null;
+                // Opened, then interrupted before the first read (by a handler of Opened): the connection owns the response.
+                _connection = null;
+                connection.Dispose();
+            }
+            else
+            {
+                response?.Dispose();
             }
 
             // A connection that could not be made sent nothing: safe to retry, whatever the method.
@@ -468,10 +468,7 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
         ArmReadTimeout(attempt);
         Stream body = await response.Content.ReadAsStreamAsync(attempt.Token).ConfigureAwait(false);
         DisarmReadTimeout(attempt);
-        _response = response;
-        _pipe = PipeReader.Create(body, new StreamPipeReaderOptions(leaveOpen: false));
-        _bodyEnded = false;
-        _holdingBuffer = false;
+        _connection = new SseConnection(response, body, _decoder!, attempt, _options.ReadTimeout);
 
         lock (_gate)
         {
@@ -582,79 +579,55 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
         return text.Length > MaxShown ? $" Body: {text.Slice(0, MaxShown)}…" : $" Body: {text}";
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<StepOutcome> ReadFromConnectionAsync(CancellationToken cancellationToken)
     {
-        SseDecoder decoder = _decoder!;
-        PipeReader pipe = _pipe!;
+        SseConnection connection = _connection!;
         while (true)
         {
-            if (_holdingBuffer)
-            {
-                SseItemKind kind;
-                try
-                {
-                    kind = CommentReceived is null
-                        ? (decoder.TryReadEvent(ref _buffer, out _) ? SseItemKind.Event : SseItemKind.None)
-                        : decoder.ReadItem(ref _buffer);
-                }
-                catch (SseLimitExceededException limit)
-                {
-                    throw FailConnection(new SseConnectionException(
-                        SseFailureReason.LimitExceeded,
-                        HttpStatusCode.OK,
-                        _response?.Content.Headers.ContentType?.ToString(),
-                        $"The event stream at {_url} broke a parser limit: {limit.Message}",
-                        limit));
-                }
-
-                switch (kind)
-                {
-                    case SseItemKind.Event:
-                        // The event may point into the pipe's memory: keep the buffer until the next read.
-                        return StepOutcome.Event;
-                    case SseItemKind.Comment:
-                        CommentReceived?.Invoke(this, new SseCommentEventArgs(Encoding.UTF8.GetString(decoder.CurrentComment)));
-                        continue;
-                    case SseItemKind.ReconnectionTime:
-                        continue;
-                }
-
-                // The decoder consumed everything, a partial line included.
-                _holdingBuffer = false;
-                pipe.AdvanceTo(_buffer.End);
-            }
-
-            if (_bodyEnded)
-            {
-                // Spec: "When the end of the response body is reached ... the user agent must ... reestablish the connection."
-                return ScheduleReconnect(SseFailureReason.EndOfStream, null, retryAfter: null, requestUnsent: false)
-                    ? StepOutcome.Retry
-                    : StepOutcome.Closed;
-            }
-
-            CancellationTokenSource attempt = _attemptCts!;
-            ReadResult result;
+            SseItemKind kind;
             try
             {
-                using CancellationTokenRegistration registration = cancellationToken.UnsafeRegister(static state => CancelQuietly((CancellationTokenSource)state!), attempt);
-                ArmReadTimeout(attempt);
-                result = await pipe.ReadAsync(attempt.Token).ConfigureAwait(false);
-                DisarmReadTimeout(attempt);
+                // Comments are parsed out only when someone listens for them.
+                ValueTask<SseItemKind> read = connection.ReadAsync(withComments: CommentReceived is not null);
+                if (read.IsCompletedSuccessfully)
+                {
+                    kind = read.Result;
+                }
+                else
+                {
+                    // Waiting on the network: the caller's token ends the wait too. Registered only here, not per event.
+                    using CancellationTokenRegistration registration = cancellationToken.UnsafeRegister(static state => CancelQuietly((CancellationTokenSource)state!), connection.Attempt);
+                    kind = await read.ConfigureAwait(false);
+                }
+            }
+            catch (SseLimitExceededException limit)
+            {
+                throw FailConnection(new SseConnectionException(
+                    SseFailureReason.LimitExceeded,
+                    HttpStatusCode.OK,
+                    connection.Response.Content.Headers.ContentType?.ToString(),
+                    $"The event stream at {_url} broke a parser limit: {limit.Message}",
+                    limit));
             }
             catch (Exception exception) when (exception is OperationCanceledException or IOException or HttpRequestException)
             {
-                return await HandleInterruptionAsync(exception, attempt, requestUnsent: false, cancellationToken).ConfigureAwait(false);
+                return await HandleInterruptionAsync(exception, connection.Attempt, requestUnsent: false, cancellationToken).ConfigureAwait(false);
             }
 
-            if (result.IsCanceled)
+            switch (kind)
             {
-                pipe.AdvanceTo(result.Buffer.Start);
-                return await HandleInterruptionAsync(new OperationCanceledException(), attempt, requestUnsent: false, cancellationToken).ConfigureAwait(false);
+                case SseItemKind.Event:
+                    return StepOutcome.Event;
+                case SseItemKind.Comment:
+                    CommentReceived?.Invoke(this, new SseCommentEventArgs(Encoding.UTF8.GetString(connection.CurrentComment)));
+                    continue;
             }
 
-            _buffer = result.Buffer;
-            _holdingBuffer = true;
-            _bodyEnded = result.IsCompleted;
+            // Spec: "When the end of the response body is reached ... the user agent must ... reestablish the connection."
+            return ScheduleReconnect(SseFailureReason.EndOfStream, null, retryAfter: null, requestUnsent: false)
+                ? StepOutcome.Retry
+                : StepOutcome.Closed;
         }
     }
 
@@ -1036,27 +1009,18 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
     }
 
     /// <summary>
-    /// Aborts the response and completes the pipe. With <paramref name="keepDecoder"/> the decoder is reset for the
+    /// Aborts the response and returns the reader's buffers. With <paramref name="keepDecoder"/> the decoder is reset for the
     /// next connection, keeping the last event ID and reconnection time; without it, they are saved and the decoder's
     /// pooled buffers are returned. Called by the reading flow, or under the gate while no read is in progress.
     /// </summary>
     private void ReleaseConnection(bool keepDecoder)
     {
-        if (_pipe is { } pipe)
+        if (_connection is { } connection)
         {
-            if (_holdingBuffer)
-            {
-                _holdingBuffer = false;
-                pipe.AdvanceTo(_buffer.Start);
-            }
-
-            _buffer = default;
-            _pipe = null;
-            pipe.Complete();
+            _connection = null;
+            connection.Dispose();
         }
 
-        _response?.Dispose();
-        _response = null;
         _opened = false;
 
         if (_decoder is { } decoder)
