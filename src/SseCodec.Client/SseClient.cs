@@ -53,7 +53,7 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
 
-    // Shared with Close, Restart and Dispose: guarded by _gate.
+    // Shared with Close, Restart and Dispose: guarded by _gate, but for the end of a read's fast path (see EndFastRead).
     private SseReadyState _readyState;
     private CancellationTokenSource? _attemptCts;
     private bool _reading;
@@ -178,6 +178,7 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
     /// <exception cref="InvalidOperationException">Another read is in progress.</exception>
     public ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default)
     {
+        SseConnection? connection;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -193,9 +194,67 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
             }
 
             _reading = true;
+            connection = _restartRequested ? null : _connection;
         }
 
-        return ReadCoreAsync(cancellationToken);
+        if (connection is null)
+        {
+            return ReadCoreAsync(firstRead: null, cancellationToken);
+        }
+
+        // The next event is usually in the reader's buffer already: take it without a state machine or a second lock.
+        ValueTask<SseItemKind> read;
+        try
+        {
+            read = connection.ReadAsync(withComments: CommentReceived is not null);
+        }
+        catch (Exception exception)
+        {
+            // Thrown before the reader's first await (a parser limit, say): handled like any failed read.
+            read = ValueTask.FromException<SseItemKind>(exception);
+        }
+
+        if (read.IsCompletedSuccessfully)
+        {
+            SseItemKind kind = read.Result;
+            if (kind == SseItemKind.Event)
+            {
+                _retriesWithoutEvent = 0;
+                return new ValueTask<bool>(EndFastRead());
+            }
+
+            read = new ValueTask<SseItemKind>(kind);
+        }
+
+        return ReadCoreAsync(read, cancellationToken);
+    }
+
+    /// <summary>
+    /// Ends a read that found its event without waiting, without taking the gate. <see cref="CloseCore"/> sets the state
+    /// to closed and then looks at <see cref="_reading"/>; this clears <see cref="_reading"/> and then looks at the
+    /// state, each with a full fence between, so at least one of them sees the other: a close that came during the read
+    /// is never missed, and the connection is released here or there (twice is harmless), never while still in use.
+    /// </summary>
+    /// <returns><see langword="true"/> to deliver the event; <see langword="false"/> when the client was closed during the read.</returns>
+    private bool EndFastRead()
+    {
+        Volatile.Write(ref _reading, false);
+        Interlocked.MemoryBarrier();
+        if (_readyState != SseReadyState.Closed)
+        {
+            return true;
+        }
+
+        // Spec (close()): "Set this's readyState attribute to CLOSED"; a read pending at that moment returns false.
+        lock (_gate)
+        {
+            if (!_reading)
+            {
+                ReleaseConnection(keepDecoder: false);
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -278,7 +337,10 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
             _closeRequested = true;
             _restartRequested = false;
             attempt = _attemptCts;
-            if (!_reading)
+
+            // Pairs with EndFastRead, which clears _reading outside the gate: the closed state is visible before _reading is looked at.
+            Interlocked.MemoryBarrier();
+            if (!Volatile.Read(ref _reading))
             {
                 // No read is in progress, so nothing else touches the connection: release it here.
                 ReleaseConnection(keepDecoder: false);
@@ -298,14 +360,15 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> ReadCoreAsync(CancellationToken cancellationToken)
+    private async ValueTask<bool> ReadCoreAsync(ValueTask<SseItemKind>? firstRead, CancellationToken cancellationToken)
     {
         try
         {
             _decoder ??= CreateDecoder();
             while (true)
             {
-                if (ConsumeRestartRequest())
+                // A read that ReadAsync started is finished first: the connection cannot go while it is pending on it.
+                if (firstRead is null && ConsumeRestartRequest())
                 {
                     ReleaseConnection(keepDecoder: true);
                     _pendingDelay = null;
@@ -325,7 +388,8 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
                     continue;
                 }
 
-                StepOutcome step = await ReadFromConnectionAsync(cancellationToken).ConfigureAwait(false);
+                StepOutcome step = await ReadFromConnectionAsync(firstRead, cancellationToken).ConfigureAwait(false);
+                firstRead = null;
                 if (step == StepOutcome.Event)
                 {
                     _retriesWithoutEvent = 0;
@@ -580,7 +644,7 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<StepOutcome> ReadFromConnectionAsync(CancellationToken cancellationToken)
+    private async ValueTask<StepOutcome> ReadFromConnectionAsync(ValueTask<SseItemKind>? firstRead, CancellationToken cancellationToken)
     {
         SseConnection connection = _connection!;
         while (true)
@@ -588,8 +652,9 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
             SseItemKind kind;
             try
             {
-                // Comments are parsed out only when someone listens for them.
-                ValueTask<SseItemKind> read = connection.ReadAsync(withComments: CommentReceived is not null);
+                // Comments are parsed out only when someone listens for them. The first read may have been started by ReadAsync.
+                ValueTask<SseItemKind> read = firstRead ?? connection.ReadAsync(withComments: CommentReceived is not null);
+                firstRead = null;
                 if (read.IsCompletedSuccessfully)
                 {
                     kind = read.Result;
