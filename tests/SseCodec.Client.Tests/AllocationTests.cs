@@ -1,5 +1,5 @@
-using System.Net;
 using System.Text;
+using SseCodec.Client.Tests.Infrastructure;
 
 namespace SseCodec.Client.Tests;
 
@@ -51,7 +51,7 @@ public sealed class AllocationTests
     /// <summary>Opens a connection, reads its first event, then returns what reading the other events allocated.</summary>
     private static async Task<long> ReadAllButTheFirstAsync(HttpClient http, SseClientOptions options, bool commentHandler)
     {
-        using var client = new SseClient(http, new Uri("http://in-memory/events"), options);
+        using var client = new SseClient(http, InMemoryEventStream.Url, options);
         if (commentHandler)
         {
             client.CommentReceived += (_, _) => { };
@@ -83,46 +83,5 @@ public sealed class AllocationTests
         }
 
         return Encoding.UTF8.GetBytes(text.ToString());
-    }
-
-    /// <summary>Answers every request with a 200 <c>text/event-stream</c> whose body is <paramref name="body"/>, read 4 KiB at a time.</summary>
-    private sealed class InMemoryEventStream(byte[] body) : HttpMessageHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            var content = new StreamContent(new SmallReadsStream(body));
-            content.Headers.ContentType = new("text/event-stream");
-            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = content, RequestMessage = request });
-        }
-    }
-
-    /// <summary>A read-only stream over bytes that returns at most 4 KiB per read, as a socket returns what arrived.</summary>
-    private sealed class SmallReadsStream(byte[] bytes) : Stream
-    {
-        private int _position;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => bytes.Length;
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            int length = Math.Min(Math.Min(buffer.Length, 4096), bytes.Length - _position);
-            bytes.AsSpan(_position, length).CopyTo(buffer);
-            _position += length;
-            return length;
-        }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            new(Read(buffer.Span));
-
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
