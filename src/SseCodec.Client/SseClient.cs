@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
@@ -54,7 +53,7 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
 
-    // Shared with Close, Restart and Dispose: guarded by _gate.
+    // Shared with Close, Restart and Dispose: guarded by _gate, but for the end of a read's fast path (see EndFastRead).
     private SseReadyState _readyState;
     private CancellationTokenSource? _attemptCts;
     private bool _reading;
@@ -66,11 +65,7 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
 
     // Owned by the reading flow (or by whoever holds _gate while no read is in progress).
     private SseDecoder? _decoder;
-    private HttpResponseMessage? _response;
-    private PipeReader? _pipe;
-    private ReadOnlySequence<byte> _buffer;
-    private bool _holdingBuffer;
-    private bool _bodyEnded;
+    private SseConnection? _connection;
     private bool _opened;
     private long _openedTimestamp;
     private int _consecutiveFailures;
@@ -169,7 +164,7 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
 
     /// <summary>The event the last successful <see cref="ReadAsync"/> moved to, valid until the next read.</summary>
     /// <exception cref="InvalidOperationException">The last read did not produce an event.</exception>
-    public SseEvent Current => _decoder is { } decoder ? decoder.CurrentEvent : throw new InvalidOperationException("The last read did not produce an event.");
+    public SseEvent Current => _connection is { } connection ? connection.Current : throw new InvalidOperationException("The last read did not produce an event.");
 
     /// <summary>
     /// Moves to the next event, connecting and reconnecting as needed. The event is then in <see cref="Current"/>
@@ -183,6 +178,7 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
     /// <exception cref="InvalidOperationException">Another read is in progress.</exception>
     public ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default)
     {
+        SseConnection? connection;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -198,9 +194,67 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
             }
 
             _reading = true;
+            connection = _restartRequested ? null : _connection;
         }
 
-        return ReadCoreAsync(cancellationToken);
+        if (connection is null)
+        {
+            return ReadCoreAsync(firstRead: null, cancellationToken);
+        }
+
+        // The next event is usually in the reader's buffer already: take it without a state machine or a second lock.
+        ValueTask<SseItemKind> read;
+        try
+        {
+            read = connection.ReadAsync(withComments: CommentReceived is not null);
+        }
+        catch (Exception exception)
+        {
+            // Thrown before the reader's first await (a parser limit, say): handled like any failed read.
+            read = ValueTask.FromException<SseItemKind>(exception);
+        }
+
+        if (read.IsCompletedSuccessfully)
+        {
+            SseItemKind kind = read.Result;
+            if (kind == SseItemKind.Event)
+            {
+                _retriesWithoutEvent = 0;
+                return new ValueTask<bool>(EndFastRead());
+            }
+
+            read = new ValueTask<SseItemKind>(kind);
+        }
+
+        return ReadCoreAsync(read, cancellationToken);
+    }
+
+    /// <summary>
+    /// Ends a read that found its event without waiting, without taking the gate. <see cref="CloseCore"/> sets the state
+    /// to closed and then looks at <see cref="_reading"/>; this clears <see cref="_reading"/> and then looks at the
+    /// state, each with a full fence between, so at least one of them sees the other: a close that came during the read
+    /// is never missed, and the connection is released here or there (twice is harmless), never while still in use.
+    /// </summary>
+    /// <returns><see langword="true"/> to deliver the event; <see langword="false"/> when the client was closed during the read.</returns>
+    private bool EndFastRead()
+    {
+        Volatile.Write(ref _reading, false);
+        Interlocked.MemoryBarrier();
+        if (_readyState != SseReadyState.Closed)
+        {
+            return true;
+        }
+
+        // Spec (close()): "Set this's readyState attribute to CLOSED"; a read pending at that moment returns false.
+        lock (_gate)
+        {
+            if (!_reading)
+            {
+                ReleaseConnection(keepDecoder: false);
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -283,7 +337,10 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
             _closeRequested = true;
             _restartRequested = false;
             attempt = _attemptCts;
-            if (!_reading)
+
+            // Pairs with EndFastRead, which clears _reading outside the gate: the closed state is visible before _reading is looked at.
+            Interlocked.MemoryBarrier();
+            if (!Volatile.Read(ref _reading))
             {
                 // No read is in progress, so nothing else touches the connection: release it here.
                 ReleaseConnection(keepDecoder: false);
@@ -303,14 +360,15 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> ReadCoreAsync(CancellationToken cancellationToken)
+    private async ValueTask<bool> ReadCoreAsync(ValueTask<SseItemKind>? firstRead, CancellationToken cancellationToken)
     {
         try
         {
             _decoder ??= CreateDecoder();
             while (true)
             {
-                if (ConsumeRestartRequest())
+                // A read that ReadAsync started is finished first: the connection cannot go while it is pending on it.
+                if (firstRead is null && ConsumeRestartRequest())
                 {
                     ReleaseConnection(keepDecoder: true);
                     _pendingDelay = null;
@@ -319,7 +377,7 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
                     _retriesWithoutEvent = 0;
                 }
 
-                if (_pipe is null)
+                if (_connection is null)
                 {
                     ConnectOutcome outcome = await ConnectAsync(cancellationToken).ConfigureAwait(false);
                     if (outcome == ConnectOutcome.Closed)
@@ -330,7 +388,8 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
                     continue;
                 }
 
-                StepOutcome step = await ReadFromConnectionAsync(cancellationToken).ConfigureAwait(false);
+                StepOutcome step = await ReadFromConnectionAsync(firstRead, cancellationToken).ConfigureAwait(false);
+                firstRead = null;
                 if (step == StepOutcome.Event)
                 {
                     _retriesWithoutEvent = 0;
@@ -385,10 +444,15 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
         }
         catch (Exception exception) when (exception is OperationCanceledException or HttpRequestException or IOException && exception is not SseConnectionException)
         {
-            response?.Dispose();
-            if (_response == response)
+            if (_connection is { } connection && connection.Response == response)
             {
-                _response = null;
+                // Opened, then interrupted before the first read (by a handler of Opened): the connection owns the response.
+                _connection = null;
+                connection.Dispose();
+            }
+            else
+            {
+                response?.Dispose();
             }
 
             // A connection that could not be made sent nothing: safe to retry, whatever the method.
@@ -468,10 +532,7 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
         ArmReadTimeout(attempt);
         Stream body = await response.Content.ReadAsStreamAsync(attempt.Token).ConfigureAwait(false);
         DisarmReadTimeout(attempt);
-        _response = response;
-        _pipe = PipeReader.Create(body, new StreamPipeReaderOptions(leaveOpen: false));
-        _bodyEnded = false;
-        _holdingBuffer = false;
+        _connection = new SseConnection(response, body, _decoder!, attempt, _options.ReadTimeout);
 
         lock (_gate)
         {
@@ -582,79 +643,56 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
         return text.Length > MaxShown ? $" Body: {text.Slice(0, MaxShown)}…" : $" Body: {text}";
     }
 
-    private async ValueTask<StepOutcome> ReadFromConnectionAsync(CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<StepOutcome> ReadFromConnectionAsync(ValueTask<SseItemKind>? firstRead, CancellationToken cancellationToken)
     {
-        SseDecoder decoder = _decoder!;
-        PipeReader pipe = _pipe!;
+        SseConnection connection = _connection!;
         while (true)
         {
-            if (_holdingBuffer)
-            {
-                SseItemKind kind;
-                try
-                {
-                    kind = CommentReceived is null
-                        ? (decoder.TryReadEvent(ref _buffer, out _) ? SseItemKind.Event : SseItemKind.None)
-                        : decoder.ReadItem(ref _buffer);
-                }
-                catch (SseLimitExceededException limit)
-                {
-                    throw FailConnection(new SseConnectionException(
-                        SseFailureReason.LimitExceeded,
-                        HttpStatusCode.OK,
-                        _response?.Content.Headers.ContentType?.ToString(),
-                        $"The event stream at {_url} broke a parser limit: {limit.Message}",
-                        limit));
-                }
-
-                switch (kind)
-                {
-                    case SseItemKind.Event:
-                        // The event may point into the pipe's memory: keep the buffer until the next read.
-                        return StepOutcome.Event;
-                    case SseItemKind.Comment:
-                        CommentReceived?.Invoke(this, new SseCommentEventArgs(Encoding.UTF8.GetString(decoder.CurrentComment)));
-                        continue;
-                    case SseItemKind.ReconnectionTime:
-                        continue;
-                }
-
-                // The decoder consumed everything, a partial line included.
-                _holdingBuffer = false;
-                pipe.AdvanceTo(_buffer.End);
-            }
-
-            if (_bodyEnded)
-            {
-                // Spec: "When the end of the response body is reached ... the user agent must ... reestablish the connection."
-                return ScheduleReconnect(SseFailureReason.EndOfStream, null, retryAfter: null, requestUnsent: false)
-                    ? StepOutcome.Retry
-                    : StepOutcome.Closed;
-            }
-
-            CancellationTokenSource attempt = _attemptCts!;
-            ReadResult result;
+            SseItemKind kind;
             try
             {
-                using CancellationTokenRegistration registration = cancellationToken.UnsafeRegister(static state => CancelQuietly((CancellationTokenSource)state!), attempt);
-                ArmReadTimeout(attempt);
-                result = await pipe.ReadAsync(attempt.Token).ConfigureAwait(false);
-                DisarmReadTimeout(attempt);
+                // Comments are parsed out only when someone listens for them. The first read may have been started by ReadAsync.
+                ValueTask<SseItemKind> read = firstRead ?? connection.ReadAsync(withComments: CommentReceived is not null);
+                firstRead = null;
+                if (read.IsCompletedSuccessfully)
+                {
+                    kind = read.Result;
+                }
+                else
+                {
+                    // Waiting on the network: the caller's token ends the wait too. Registered only here, not per event.
+                    using CancellationTokenRegistration registration = cancellationToken.UnsafeRegister(static state => CancelQuietly((CancellationTokenSource)state!), connection.Attempt);
+                    kind = await read.ConfigureAwait(false);
+                }
+            }
+            catch (SseLimitExceededException limit)
+            {
+                throw FailConnection(new SseConnectionException(
+                    SseFailureReason.LimitExceeded,
+                    HttpStatusCode.OK,
+                    connection.Response.Content.Headers.ContentType?.ToString(),
+                    $"The event stream at {_url} broke a parser limit: {limit.Message}",
+                    limit));
             }
             catch (Exception exception) when (exception is OperationCanceledException or IOException or HttpRequestException)
             {
-                return await HandleInterruptionAsync(exception, attempt, requestUnsent: false, cancellationToken).ConfigureAwait(false);
+                return await HandleInterruptionAsync(exception, connection.Attempt, requestUnsent: false, cancellationToken).ConfigureAwait(false);
             }
 
-            if (result.IsCanceled)
+            switch (kind)
             {
-                pipe.AdvanceTo(result.Buffer.Start);
-                return await HandleInterruptionAsync(new OperationCanceledException(), attempt, requestUnsent: false, cancellationToken).ConfigureAwait(false);
+                case SseItemKind.Event:
+                    return StepOutcome.Event;
+                case SseItemKind.Comment:
+                    CommentReceived?.Invoke(this, new SseCommentEventArgs(Encoding.UTF8.GetString(connection.CurrentComment)));
+                    continue;
             }
 
-            _buffer = result.Buffer;
-            _holdingBuffer = true;
-            _bodyEnded = result.IsCompleted;
+            // Spec: "When the end of the response body is reached ... the user agent must ... reestablish the connection."
+            return ScheduleReconnect(SseFailureReason.EndOfStream, null, retryAfter: null, requestUnsent: false)
+                ? StepOutcome.Retry
+                : StepOutcome.Closed;
         }
     }
 
@@ -1036,27 +1074,18 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
     }
 
     /// <summary>
-    /// Aborts the response and completes the pipe. With <paramref name="keepDecoder"/> the decoder is reset for the
+    /// Aborts the response and returns the reader's buffers. With <paramref name="keepDecoder"/> the decoder is reset for the
     /// next connection, keeping the last event ID and reconnection time; without it, they are saved and the decoder's
     /// pooled buffers are returned. Called by the reading flow, or under the gate while no read is in progress.
     /// </summary>
     private void ReleaseConnection(bool keepDecoder)
     {
-        if (_pipe is { } pipe)
+        if (_connection is { } connection)
         {
-            if (_holdingBuffer)
-            {
-                _holdingBuffer = false;
-                pipe.AdvanceTo(_buffer.Start);
-            }
-
-            _buffer = default;
-            _pipe = null;
-            pipe.Complete();
+            _connection = null;
+            connection.Dispose();
         }
 
-        _response?.Dispose();
-        _response = null;
         _opened = false;
 
         if (_decoder is { } decoder)

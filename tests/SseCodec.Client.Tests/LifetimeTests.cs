@@ -147,6 +147,49 @@ public sealed class LifetimeTests
     }
 
     [Fact]
+    public async Task Close_racing_reads_that_never_wait_leaves_nothing_behind()
+    {
+        // Every event is already buffered, so each read takes the fast path that ends without the gate: a Close from
+        // another thread must still end the loop, and the connection must be released once, never under a read.
+        byte[] body = System.Text.Encoding.UTF8.GetBytes("id: 1\ndata: a\ndata: b\n\n");
+        for (int attempt = 0; attempt < 20; attempt++)
+        {
+            var pool = new CountingArrayPool();
+            using var http = new HttpClient(new InMemoryEventStream(body, endless: true));
+            using var client = new SseClient(http, InMemoryEventStream.Url, Fast(pool));
+            int closed = 0;
+            client.Closed += (_, _) => Interlocked.Increment(ref closed);
+            long events = 0;
+
+            Task reading = Task.Run(async () =>
+            {
+                while (await client.ReadAsync())
+                {
+                    try
+                    {
+                        Assert.Equal("a\nb", client.Current.GetDataString());
+                    }
+                    catch (InvalidOperationException) when (client.ReadyState == SseReadyState.Closed)
+                    {
+                        // Close overtook the caller between the read and this look at the event, which it invalidates.
+                    }
+
+                    Volatile.Write(ref events, events + 1);
+                }
+            });
+            long closeAfter = 1_000 + (attempt * 997);
+            await Eventually.TrueAsync(() => Volatile.Read(ref events) >= closeAfter || reading.IsCompleted, "the reader to get going");
+            client.Close();
+            await Eventually.Within(reading, "the loop to end");
+
+            Assert.Equal(SseReadyState.Closed, client.ReadyState);
+            Assert.Equal(1, closed);
+            Assert.Equal(0, pool.Outstanding);
+            Assert.True(pool.Rents > 0);
+        }
+    }
+
+    [Fact]
     public async Task A_second_concurrent_read_is_refused()
     {
         await using var server = await HoldingServer();

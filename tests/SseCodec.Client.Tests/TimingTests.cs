@@ -167,6 +167,39 @@ public sealed class TimingTests
     }
 
     [Fact]
+    public async Task A_consumer_slower_than_the_read_timeout_is_not_timed_out()
+    {
+        // The timeout means "no byte from the network for ReadTimeout": it runs only while a read waits on the network,
+        // never while the caller holds an event.
+        var time = new ManualTimeProvider();
+        var second = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await SseTestServer.StartAsync(async (context, index) =>
+        {
+            await Sse.StreamAsync(context, "id: 1\ndata: a\n\n");
+            await second.Task;
+            await Sse.WriteAsync(context, "id: 2\ndata: b\n\n");
+            await Sse.HoldAsync(context);
+        });
+        var options = new SseClientOptions { TimeProvider = time, ReadTimeout = TimeSpan.FromSeconds(10), DefaultReconnectionTime = TimeSpan.Zero };
+        using var client = new SseClient(server.Events, options);
+        var lifecycle = new Lifecycle(client);
+
+        Assert.True(await client.ReadAsync());
+        Assert.Equal("a", client.Current.GetDataString());
+        Assert.Empty(time.PendingDelays);
+
+        // The caller takes an hour over the event; then the next one arrives.
+        time.Advance(TimeSpan.FromHours(1));
+        second.SetResult();
+        Assert.True(await client.ReadAsync());
+
+        Assert.Equal("b", client.Current.GetDataString());
+        Assert.Equal(["opened 200"], lifecycle.Log);
+        Assert.Equal(1, server.RequestCount);
+        Assert.Empty(time.PendingDelays);
+    }
+
+    [Fact]
     public async Task The_read_timeout_also_bounds_the_wait_for_response_headers()
     {
         var time = new ManualTimeProvider();

@@ -1,0 +1,100 @@
+using System.Runtime.CompilerServices;
+
+namespace SseCodec.Client;
+
+/// <summary>
+/// A response body whose reads cancel a connection attempt when no byte arrives for the read timeout: the timer runs
+/// only while a read waits on the network, so any byte (a heartbeat comment too) resets it, a consumer that is slow
+/// between reads is never timed out, and a read the transport answers from its own buffer costs no timer at all.
+/// </summary>
+/// <remarks>
+/// The timeout cancels the connection attempt; the pending read then ends with an <see cref="OperationCanceledException"/>
+/// because the reader passes that attempt's token down to this stream. Only asynchronous reads are supported: a
+/// synchronous read could not be cancelled by the timer.
+/// </remarks>
+internal sealed class ReadTimeoutStream : Stream
+{
+    private readonly Stream _body;
+    private readonly CancellationTokenSource _attempt;
+    private readonly TimeSpan _timeout;
+
+    /// <param name="body">The response body; disposed with this stream.</param>
+    /// <param name="attempt">The connection attempt the timeout cancels.</param>
+    /// <param name="timeout">The longest wait for a byte; finite.</param>
+    public ReadTimeoutStream(Stream body, CancellationTokenSource attempt, TimeSpan timeout)
+    {
+        _body = body;
+        _attempt = attempt;
+        _timeout = timeout;
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        ValueTask<int> read = _body.ReadAsync(buffer, cancellationToken);
+        if (read.IsCompleted)
+        {
+            // The bytes were already there: no wait, so nothing to time.
+            return read;
+        }
+
+        // The wait on the network starts now (a few instructions after the read was issued, which the timeout's
+        // resolution does not see).
+        _attempt.CancelAfter(_timeout);
+        return AwaitThenDisarmAsync(read);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) =>
+        throw new NotSupportedException("The response body is read asynchronously only: the read timeout cancels a pending asynchronous read.");
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override void Flush()
+    {
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _body.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    // Pooled: a stream of small events waits on the network often, and each wait must not allocate.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> AwaitThenDisarmAsync(ValueTask<int> read)
+    {
+        try
+        {
+            return await read.ConfigureAwait(false);
+        }
+        finally
+        {
+            // A byte (or the end, or a failure) arrived: the consumer's time until the next read is not timed.
+            _attempt.CancelAfter(Timeout.InfiniteTimeSpan);
+        }
+    }
+}
