@@ -39,9 +39,13 @@ public sealed partial class SseDecoder
     private bool _hasData;
     private int _dataRefStart = -1;
 
-    // The event type buffer, and the type of the event last dispatched. A pending type equal to the dispatched one
-    // (_eventTypeIsDispatched) is not copied into the event type buffer: its bytes are the dispatched type buffer's.
+    // The event type buffer is _eventTypeLength bytes of one of two buffers: the dispatched type's, when the pending type
+    // equals the type of the event last dispatched (_eventTypeIsDispatched), or else the spare one, which keeps the type
+    // dispatched before that one (and its string) until another type needs it. Streams that repeat or alternate
+    // between types copy nothing and look no string up.
     private byte[] _eventTypeBuffer = [];
+    private int _eventTypeBufferLength;
+    private string? _eventTypeBufferString;
     private int _eventTypeLength;
     private bool _eventTypeIsDispatched;
     private byte[] _dispatchedType = [];
@@ -302,15 +306,13 @@ public sealed partial class SseDecoder
                 // Streams repeat their types: one that equals the last dispatched type is not copied.
                 ReadOnlySpan<byte> value = line.Slice(ValueStart(line, 5));
                 _eventTypeIsDispatched = value.SequenceEqual(_dispatchedType.AsSpan(0, _dispatchedTypeLength));
-                if (_eventTypeIsDispatched)
+                if (!_eventTypeIsDispatched && !value.SequenceEqual(_eventTypeBuffer.AsSpan(0, _eventTypeBufferLength)))
                 {
-                    _eventTypeLength = value.Length;
-                }
-                else
-                {
-                    CopyInto(ref _eventTypeBuffer, ref _eventTypeLength, value);
+                    CopyInto(ref _eventTypeBuffer, ref _eventTypeBufferLength, value);
+                    _eventTypeBufferString = null;
                 }
 
+                _eventTypeLength = value.Length;
                 return SseItemKind.None;
             }
 
@@ -532,8 +534,8 @@ public sealed partial class SseDecoder
             {
                 // The buffers trade places: the event type buffer is emptied below anyway.
                 (_dispatchedType, _eventTypeBuffer) = (_eventTypeBuffer, _dispatchedType);
-                _dispatchedTypeLength = _eventTypeLength;
-                _dispatchedTypeString = null;
+                (_dispatchedTypeLength, _eventTypeBufferLength) = (_eventTypeBufferLength, _dispatchedTypeLength);
+                (_dispatchedTypeString, _eventTypeBufferString) = (_eventTypeBufferString, _dispatchedTypeString);
             }
         }
 

@@ -286,10 +286,11 @@ public sealed partial class SseDecoder : IDisposable
         ReturnBuffer(ref _dispatchedType);
         ReturnBuffer(ref _idBuffer);
         ReturnBuffer(ref _lastEventId);
-        _lineLength = _dataLength = _eventTypeLength = _dispatchedTypeLength = _idLength = _lastEventIdLength = 0;
+        _lineLength = _dataLength = _eventTypeLength = _eventTypeBufferLength = _dispatchedTypeLength = _idLength = _lastEventIdLength = 0;
 
         // Strings made from the peer's bytes go too, so a disposed decoder that is still referenced holds none of them.
         _dispatchedTypeString = null;
+        _eventTypeBufferString = null;
         _lastEventIdString = string.Empty;
         Array.Clear(_recentTypes);
         _hasData = false;
