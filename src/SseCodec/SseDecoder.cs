@@ -163,6 +163,22 @@ public sealed partial class SseDecoder : IDisposable
     /// With <paramref name="holdPartialLine"/>, a line whose end is not in it is left unconsumed, for the reader to pass
     /// again with more bytes after it; otherwise it is kept in the line buffer, as by the public reads.
     /// </summary>
+    /// <remarks>The array form saves the reader's stream path the cost of making and unwrapping memory per item.</remarks>
+    internal SseItemKind ReadBuffered(byte[] buffer, int start, int length, bool allItems, bool holdPartialLine, out int bytesConsumed)
+    {
+        BeginRead(allItems ? AllItemBits : EventBit);
+        SseItemKind kind = ParseChunk(new ReadOnlySpan<byte>(buffer, start, length), isStable: true, out bytesConsumed, holdPartialLine);
+        if (kind != SseItemKind.None && _itemRefStart >= 0)
+        {
+            _currentBytes = new ReadOnlyMemory<byte>(buffer, start + _itemRefStart, _itemRefLength);
+            _itemRefStart = -1;
+        }
+
+        _currentKind = kind;
+        return kind;
+    }
+
+    /// <inheritdoc cref="ReadBuffered(byte[], int, int, bool, bool, out int)"/>
     internal SseItemKind ReadBuffered(ReadOnlyMemory<byte> buffer, bool allItems, bool holdPartialLine, out int bytesConsumed)
     {
         BeginRead(allItems ? AllItemBits : EventBit);

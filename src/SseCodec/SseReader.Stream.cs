@@ -31,7 +31,7 @@ public sealed partial class SseReader
             return SseItemKind.None;
         }
 
-        SseItemKind kind = _decoder.ReadBuffered(_streamBuffer.AsMemory(_bufferStart, _bufferEnd - _bufferStart), allItems, holdPartialLine: true, out int consumed);
+        SseItemKind kind = _decoder.ReadBuffered(_streamBuffer!, _bufferStart, _bufferEnd - _bufferStart, allItems, holdPartialLine: true, out int consumed);
         _bufferStart += consumed;
         return kind;
     }
