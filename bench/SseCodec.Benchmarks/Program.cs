@@ -1,9 +1,20 @@
 using BenchmarkDotNet.Running;
+using SseCodec.Benchmarks.SideBySide;
 
 namespace SseCodec.Benchmarks;
 
 public static class Program
 {
-    // dotnet run -c Release --project bench/SseCodec.Benchmarks -- --filter '*'
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    // dotnet run -c Release --project bench/SseCodec.Benchmarks -- --filter '*'          BenchmarkDotNet, the official figures
+    // dotnet run -c Release --project bench/SseCodec.Benchmarks -- sidebyside [options]  in-process interleaved, to iterate with
+    public static int Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "sidebyside")
+        {
+            return SideBySideRunner.Run(args[1..]);
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }
