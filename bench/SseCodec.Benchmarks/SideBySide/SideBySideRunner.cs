@@ -122,20 +122,21 @@ public static class SideBySideRunner
             results[i] = new ContenderResult(scenario.Contenders[i], nanoseconds[i], BytesPerEvent(scenario, scenario.Contenders[i], runsPerRound[i]), runsPerRound[i]);
         }
 
-        Console.WriteLine($"   {scenario.Events:N0} events, {scenario.Bytes:N0} bytes per run; {rounds} rounds; median ns/event [min-max over rounds]");
+        Console.WriteLine($"   {scenario.Events:N0} events, {scenario.Bytes:N0} bytes per run; {rounds} rounds; time: median [min-max over rounds]");
         foreach (ContenderResult result in results)
         {
             string throughput = scenario.ShowThroughput ? $"  {scenario.Bytes / (result.Median * scenario.Events):0.00} GB/s" : "";
             string allocation = result.Contender.CrossesThreads ? "B/event (process)" : "B/event";
+            string range = $"[{Nanoseconds(result.Min)}-{Nanoseconds(result.Max)}]";
             Console.WriteLine(
-                $"   {result.Contender.Side,-9}  {result.Contender.Name,-40} {Nanoseconds(result.Median),10} [{Nanoseconds(result.Min)}-{Nanoseconds(result.Max)}]"
-                + $"  {result.BytesPerEvent,8:0.000} {allocation}{throughput}");
+                $"   {result.Contender.Side,-9}  {result.Contender.Name,-40} {Nanoseconds(result.Median),9} ns/event {range,-19}"
+                + $" {result.BytesPerEvent,8:0.000} {allocation}{throughput}");
         }
 
         List<RatioRow> ratios = Ratios(scenario, results);
         foreach (RatioRow row in ratios)
         {
-            Console.WriteLine($"   ratio      {row.Slower + " / " + row.Faster,-62} x{row.Median:0.00} [{row.Min:0.00}-{row.Max:0.00}]");
+            Console.WriteLine($"   ratio      {row.Slower + " / " + row.Faster,-68} x{row.Median:0.00} [{row.Min:0.00}-{row.Max:0.00}]");
         }
 
         return ratios;
