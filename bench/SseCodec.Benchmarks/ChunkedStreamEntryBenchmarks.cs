@@ -9,6 +9,7 @@ namespace SseCodec.Benchmarks;
 /// (10,000 events per invocation).
 /// </summary>
 [MemoryDiagnoser]
+[Config(typeof(EntryPointConfig))]
 public class ChunkedStreamEntryBenchmarks
 {
     private EventStreams _streams = EventStreams.Of(Shape.LlmTokens);

@@ -10,6 +10,7 @@ namespace SseCodec.Benchmarks;
 /// bound (<see cref="SpeedOfLightParser"/>) over the same span. Results are per event (10,000 events per invocation).
 /// </summary>
 [MemoryDiagnoser]
+[Config(typeof(EntryPointConfig))]
 public class DecoderEntryBenchmarks
 {
     private EventStreams _streams = EventStreams.Of(Shape.LlmTokens);

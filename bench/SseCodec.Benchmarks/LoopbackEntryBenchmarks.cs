@@ -11,6 +11,7 @@ namespace SseCodec.Benchmarks;
 /// per-request objects are spread over the events).
 /// </summary>
 [MemoryDiagnoser]
+[Config(typeof(EntryPointConfig))]
 public class LoopbackEntryBenchmarks
 {
     private LoopbackServer? _server;

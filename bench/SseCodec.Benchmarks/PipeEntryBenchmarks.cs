@@ -10,6 +10,7 @@ namespace SseCodec.Benchmarks;
 /// way). Both are SseParser's span mode, <c>Enumerate</c>. Results are per event (10,000 events per invocation).
 /// </summary>
 [MemoryDiagnoser]
+[Config(typeof(EntryPointConfig))]
 public class PipeEntryBenchmarks
 {
     private EventStreams _streams = EventStreams.Of(Shape.LlmTokens);

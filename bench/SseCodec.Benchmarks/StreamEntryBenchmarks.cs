@@ -8,6 +8,7 @@ namespace SseCodec.Benchmarks;
 /// <c>MemoryStream</c> holding the whole event stream. Results are per event (10,000 events per invocation).
 /// </summary>
 [MemoryDiagnoser]
+[Config(typeof(EntryPointConfig))]
 public class StreamEntryBenchmarks
 {
     private EventStreams _streams = EventStreams.Of(Shape.LlmTokens);
