@@ -33,14 +33,15 @@ public static partial class SseEncoder
         ArgumentNullException.ThrowIfNull(jsonTypeInfo);
 
         // Validate before serializing: a bad type or id must fail whatever the value.
-        _ = new EventHeader(eventType, id, retry);
+        var header = new EventHeader(eventType, id, retry);
+        header.Validate();
 
         JsonScratch scratch = JsonScratch.Rent(jsonTypeInfo.Options);
         try
         {
             JsonSerializer.Serialize(scratch.Writer, value, jsonTypeInfo);
             scratch.Writer.Flush();
-            WriteEvent(destination, scratch.Buffer.WrittenSpan, eventType, id, retry);
+            WriteEvent(destination, header, scratch.Buffer.WrittenSpan);
         }
         finally
         {
