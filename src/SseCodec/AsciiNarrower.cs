@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -50,8 +51,12 @@ internal static class AsciiNarrower
 
             if (!IsPlain(low | high, bytes, stopAtNul))
             {
-                // A stop in this block (a narrowed non-ASCII char may also look like one): find the first by char.
-                return NarrowScalar(ref source, ref target, index, index + BlockSize, stopAtNul);
+                // A bit for every char that stops the copy: the first one's index is the answer. (A non-ASCII char
+                // whose low byte is CR, LF or zero is flagged twice, at its own index.)
+                Vector128<byte> stops = Stops(bytes, stopAtNul) | Vector128.Narrow(
+                    Vector128.GreaterThan(low, Vector128.Create((ushort)0x7F)),
+                    Vector128.GreaterThan(high, Vector128.Create((ushort)0x7F)));
+                return index + BitOperations.TrailingZeroCount(stops.ExtractMostSignificantBits());
             }
 
             index += BlockSize;
@@ -107,15 +112,15 @@ internal static class AsciiNarrower
 
     /// <summary>Whether <paramref name="chars"/> are all ASCII and their <paramref name="bytes"/> hold no CR, LF or (when asked) U+0000.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool IsPlain(Vector128<ushort> chars, Vector128<byte> bytes, bool stopAtNul)
+    private static bool IsPlain(Vector128<ushort> chars, Vector128<byte> bytes, bool stopAtNul) =>
+        ((chars & Vector128.Create((ushort)0xFF80)) | Stops(bytes, stopAtNul).AsUInt16()) == Vector128<ushort>.Zero;
+
+    /// <summary>The bytes that are CR, LF or (when asked) zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<byte> Stops(Vector128<byte> bytes, bool stopAtNul)
     {
         Vector128<byte> stops = Vector128.Equals(bytes, Vector128.Create((byte)'\r')) | Vector128.Equals(bytes, Vector128.Create((byte)'\n'));
-        if (stopAtNul)
-        {
-            stops |= Vector128.Equals(bytes, Vector128<byte>.Zero);
-        }
-
-        return ((chars & Vector128.Create((ushort)0xFF80)) | stops.AsUInt16()) == Vector128<ushort>.Zero;
+        return stopAtNul ? stops | Vector128.Equals(bytes, Vector128<byte>.Zero) : stops;
     }
 
     private static int NarrowScalar(ref ushort source, ref byte target, int index, int end, bool stopAtNul)

@@ -42,6 +42,18 @@ internal ref struct BufferCursor
         _span = writer.GetSpan((int)Math.Clamp(expectedSize, minimumSize, MaxSizeHint));
     }
 
+    /// <summary>A cursor that starts in <paramref name="span"/>, memory the caller already got from <paramref name="writer"/>.</summary>
+    /// <inheritdoc cref="BufferCursor(IBufferWriter{byte}, long, int)"/>
+    public BufferCursor(IBufferWriter<byte> writer, Span<byte> span, long expectedSize)
+    {
+        _writer = writer;
+        _expectedRemaining = expectedSize;
+        _span = span;
+    }
+
+    /// <summary>The bytes written into the current span, not yet advanced.</summary>
+    public readonly int Pending => _position;
+
     /// <summary>The bytes left in the current span.</summary>
     public readonly int Room
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace SseCodec;
 
@@ -25,6 +26,9 @@ internal ref struct LineSplitter
 
     private const byte Lf = (byte)'\n';
     private const byte Cr = (byte)'\r';
+
+    /// <summary>Lines up to this long are copied as one 32-byte block where the text and the span have room for it.</summary>
+    private const int ShortLineLength = 32;
 
     // Prefixes and endings as 8 bytes in memory order: each stored with one write, its spare bytes overwritten next.
     private static readonly ulong DataPrefix = Pack("data: "u8);
@@ -152,33 +156,70 @@ internal ref struct LineSplitter
     private void WriteLines(ref BufferCursor cursor, scoped ReadOnlySpan<byte> chunk, int start, int lineBreak)
     {
         var finder = new LineBreakFinder(chunk);
+        ref byte source = ref MemoryMarshal.GetReference(chunk);
+        int length = chunk.Length;
+        ulong lineBreakAndPrefix = _lineBreakAndPrefix;
+        int lineBreakAndPrefixLength = 1 + _prefixLength;
+
+        // Lines go into the cursor's span through a local pointer, and the cursor is told when the span is left: the
+        // loop then keeps its state in registers.
+        Span<byte> span = cursor.FreeSpan;
+        ref byte target = ref MemoryMarshal.GetReference(span);
+        int room = span.Length;
         while (true)
         {
-            cursor.Write(chunk.Slice(start, lineBreak - start));
-            start = lineBreak + 1;
-            if (chunk[lineBreak] == Cr)
+            int lineLength = lineBreak - start;
+            if (lineLength <= ShortLineLength && start + ShortLineLength <= length && room >= ShortLineLength + sizeof(ulong))
             {
-                if (start == chunk.Length)
+                // A short line: copied as a whole block, whose bytes past the line are overwritten next.
+                Vector128.LoadUnsafe(ref source, (nuint)start).StoreUnsafe(ref target);
+                Vector128.LoadUnsafe(ref source, (nuint)start + 16).StoreUnsafe(ref target, 16);
+            }
+            else if (lineLength + sizeof(ulong) <= room)
+            {
+                Unsafe.CopyBlockUnaligned(ref target, ref Unsafe.Add(ref source, start), (uint)lineLength);
+            }
+            else
+            {
+                // The span is full: the rest of the line goes through the cursor, into as many spans as it takes.
+                cursor.Wrote(span.Length - room);
+                cursor.Write(chunk.Slice(start, lineLength));
+                cursor.Ensure(sizeof(ulong));
+                span = cursor.FreeSpan;
+                target = ref MemoryMarshal.GetReference(span);
+                room = span.Length;
+                lineLength = 0;
+            }
+
+            target = ref Unsafe.Add(ref target, lineLength);
+            room -= lineLength;
+
+            start = lineBreak + 1;
+            if (Unsafe.Add(ref source, lineBreak) == Cr)
+            {
+                if (start == length)
                 {
                     _pendingCr = true;
                 }
-                else if (chunk[start] == Lf)
+                else if (Unsafe.Add(ref source, start) == Lf)
                 {
                     start++;
                 }
             }
 
-            cursor.Ensure(sizeof(ulong));
-            Unsafe.WriteUnaligned(ref cursor.Free, _lineBreakAndPrefix);
-            cursor.Wrote(1 + _prefixLength);
-            if (start == chunk.Length)
+            Unsafe.WriteUnaligned(ref target, lineBreakAndPrefix);
+            target = ref Unsafe.Add(ref target, lineBreakAndPrefixLength);
+            room -= lineBreakAndPrefixLength;
+            if (start == length)
             {
+                cursor.Wrote(span.Length - room);
                 return;
             }
 
             lineBreak = finder.Next(start);
             if (lineBreak < 0)
             {
+                cursor.Wrote(span.Length - room);
                 cursor.Write(chunk.Slice(start));
                 return;
             }

@@ -85,6 +85,9 @@ public static partial class SseEncoder
         /// <summary>The lines' size in bytes if the values are ASCII: a size hint.</summary>
         public int ExpectedSize => _expectedSize;
 
+        /// <summary>Whether the lines are sure to fit <paramref name="room"/> bytes of one span (with the room of its 8-byte writes).</summary>
+        public bool CanWriteIn(int room) => FitsOneSpan && _maxSize + sizeof(ulong) <= room;
+
         /// <summary>Whether the lines are written into one span, and checked as they are copied into it.</summary>
         private bool FitsOneSpan => _maxSize + sizeof(ulong) <= BufferCursor.MaxSizeHint;
 

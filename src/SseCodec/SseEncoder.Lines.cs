@@ -40,16 +40,18 @@ public static partial class SseEncoder
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void WriteLines(ref BufferCursor cursor, LineSplitter lines, scoped ReadOnlySpan<char> text)
     {
-        // Most text is one line of ASCII: copied straight into place after the prefix, checked as it goes. What
+        // Most text is one line of ASCII: copied straight into place after the prefix, checked as it is copied. What
         // follows the first line break or non-ASCII char goes through the UTF-8 transcoder and the splitter.
         cursor.Ensure(lines.PrefixLength + sizeof(ulong));
-        Span<byte> target = cursor.FreeSpan;
-        lines.WritePrefix(ref MemoryMarshal.GetReference(target));
-        int narrowed = AsciiNarrower.Narrow(text, target.Slice(lines.PrefixLength, target.Length - lines.PrefixLength - sizeof(ulong)), stopAtNul: false);
+        Span<byte> span = cursor.FreeSpan;
+        lines.WritePrefix(ref MemoryMarshal.GetReference(span));
+
+        // Room is kept for the 8-byte write of the ending.
+        int narrowed = AsciiNarrower.Narrow(text, span.Slice(lines.PrefixLength, span.Length - lines.PrefixLength - sizeof(ulong)), stopAtNul: false);
         int lineEnd = lines.PrefixLength + narrowed;
         if (narrowed == text.Length)
         {
-            lines.WriteEnding(ref Unsafe.Add(ref MemoryMarshal.GetReference(target), lineEnd));
+            lines.WriteEnding(ref Unsafe.Add(ref MemoryMarshal.GetReference(span), lineEnd));
             cursor.Wrote(lineEnd + lines.EndingLength);
             return;
         }
