@@ -85,6 +85,9 @@ public static partial class SseEncoder
         /// <summary>The lines' size in bytes if the values are ASCII: a size hint.</summary>
         public int ExpectedSize => _expectedSize;
 
+        /// <summary>The room the first span needs for the lines to go into it whole (some lines need no more than 8 bytes).</summary>
+        public int FirstSpanRoom => FitsOneSpan ? (int)_maxSize + sizeof(ulong) : sizeof(ulong);
+
         /// <summary>Whether the lines are sure to fit <paramref name="room"/> bytes of one span (with the room of its 8-byte writes).</summary>
         public bool CanWriteIn(int room) => FitsOneSpan && _maxSize + sizeof(ulong) <= room;
 

@@ -84,7 +84,7 @@ public static partial class SseEncoder
             return;
         }
 
-        var cursor = new BufferCursor(destination, header.ExpectedSize + EventFraming + utf8Data.Length, LineSplitter.MinimumRoom);
+        var cursor = new BufferCursor(destination, header.ExpectedSize + EventFraming + utf8Data.Length, header.FirstSpanRoom + LineSplitter.MinimumRoom);
         header.Write(ref cursor);
         WriteLines(ref cursor, LineSplitter.ForEventData(), utf8Data);
         cursor.Commit();
@@ -105,7 +105,7 @@ public static partial class SseEncoder
         var header = new EventHeader(eventType, id, retry);
 
         // Expected as ASCII, which nearly all text is; other text continues in a further span if it must.
-        var cursor = new BufferCursor(destination, header.ExpectedSize + EventFraming + data.Length, LineSplitter.MinimumRoom);
+        var cursor = new BufferCursor(destination, header.ExpectedSize + EventFraming + data.Length, header.FirstSpanRoom + LineSplitter.MinimumRoom);
         header.Write(ref cursor);
         WriteLines(ref cursor, LineSplitter.ForEventData(), data);
         cursor.Commit();
@@ -162,7 +162,7 @@ public static partial class SseEncoder
     {
         ArgumentNullException.ThrowIfNull(destination);
         var header = new EventHeader(null, null, retry);
-        var cursor = new BufferCursor(destination, header.ExpectedSize, header.ExpectedSize);
+        var cursor = new BufferCursor(destination, header.ExpectedSize, header.FirstSpanRoom);
         header.Write(ref cursor);
         cursor.Commit();
     }
@@ -180,7 +180,7 @@ public static partial class SseEncoder
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentNullException.ThrowIfNull(id);
         var header = new EventHeader(null, id, null);
-        var cursor = new BufferCursor(destination, header.ExpectedSize + 1, 1);
+        var cursor = new BufferCursor(destination, header.ExpectedSize + 1, header.FirstSpanRoom + 1);
         header.Write(ref cursor);
 
         // Spec: "When the user agent is required to dispatch the event ... Set the last event ID string of the event
@@ -195,7 +195,7 @@ public static partial class SseEncoder
 
     private static void WriteEvent(IBufferWriter<byte> destination, scoped in EventHeader header, scoped ReadOnlySpan<byte> utf8Data)
     {
-        var cursor = new BufferCursor(destination, header.ExpectedSize + EventFraming + utf8Data.Length, LineSplitter.MinimumRoom);
+        var cursor = new BufferCursor(destination, header.ExpectedSize + EventFraming + utf8Data.Length, header.FirstSpanRoom + LineSplitter.MinimumRoom);
         header.Write(ref cursor);
         LineSplitter.ForEventData().WriteAll(ref cursor, utf8Data);
         cursor.Commit();
