@@ -10,10 +10,7 @@ namespace SseCodec;
 public static partial class SseEncoder
 {
     /// <summary>How many UTF-8 bytes of UTF-16 text are transcoded at a time before they go to the line splitter.</summary>
-    private const int TranscodeChunkSize = 512;
-
-    [ThreadStatic]
-    private static byte[]? t_transcodeChunk;
+    private const int TranscodeChunkSize = 256;
 
     /// <summary>Writes <paramref name="text"/> as lines, each begun by <paramref name="lines"/>' prefix, and then its ending.</summary>
     private static void WriteLines(ref BufferCursor cursor, LineSplitter lines, in ReadOnlySequence<byte> text)
@@ -65,9 +62,8 @@ public static partial class SseEncoder
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void TranscodeLines(ref BufferCursor cursor, ref LineSplitter lines, scoped ReadOnlySpan<char> text)
     {
-        // A per-thread buffer: a stack one would be cleared on every call. Nothing runs on this thread while it is in
-        // use, as the splitter writes to the cursor only.
-        Span<byte> chunk = t_transcodeChunk ??= new byte[TranscodeChunkSize];
+        // Small enough that clearing it costs less than reaching a per-thread buffer.
+        Span<byte> chunk = stackalloc byte[TranscodeChunkSize];
         while (!text.IsEmpty)
         {
             // Nearly all text is ASCII, which narrowing copies fastest; the first other character goes to the transcoder.
