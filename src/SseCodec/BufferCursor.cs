@@ -12,8 +12,8 @@ namespace SseCodec;
 /// <see cref="MaxSizeHint"/> bytes, each advanced when the next is needed.
 /// </summary>
 /// <remarks>
-/// Nothing reaches the writer before the first <see cref="Ensure"/> that needs a new span or <see cref="Commit"/>:
-/// bytes in a span are the writer's only once advanced. Callers validate everything before that point.
+/// Nothing reaches the writer before the cursor needs a second span, or <see cref="Commit"/>: bytes in a span are the
+/// writer's only once advanced. Callers check what they write before that point.
 /// </remarks>
 internal ref struct BufferCursor
 {
@@ -39,7 +39,7 @@ internal ref struct BufferCursor
     {
         _writer = writer;
         _expectedRemaining = expectedSize;
-        _span = writer.GetSpan((int)Math.Clamp(expectedSize, minimumSize, MaxSizeHint));
+        _span = writer.GetSpan(SizeHint(expectedSize, minimumSize));
     }
 
     /// <summary>A cursor that starts in <paramref name="span"/>, memory the caller already got from <paramref name="writer"/>.</summary>
@@ -147,6 +147,9 @@ internal ref struct BufferCursor
         _position = 0;
     }
 
+    /// <summary>What is expected, at most <see cref="MaxSizeHint"/>, and at least what is needed now.</summary>
+    private static int SizeHint(long expected, int minimum) => Math.Max((int)Math.Clamp(expected, 0, MaxSizeHint), minimum);
+
     // The slow paths take and return the cursor by value, so that the hot paths' cursor is never address-taken and
     // its fields can live in registers.
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -185,6 +188,6 @@ internal ref struct BufferCursor
 
         // Ask for what the item is still expected to take, so that a pipe does not open a block it will not fill;
         // past the expectation, for what the caller needs now.
-        _span = _writer.GetSpan((int)Math.Clamp(_expectedRemaining, minimum, MaxSizeHint));
+        _span = _writer.GetSpan(SizeHint(_expectedRemaining, minimum));
     }
 }

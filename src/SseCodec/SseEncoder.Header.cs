@@ -9,9 +9,6 @@ namespace SseCodec;
 
 public static partial class SseEncoder
 {
-    /// <summary>Event types and ids up to this many chars are checked and written by a scalar loop.</summary>
-    private const int ShortValueLength = 32;
-
     /// <summary>The digits of the largest reconnection time, <see cref="TimeSpan.MaxValue"/> in milliseconds (922337203685477).</summary>
     private const int MaxRetryDigits = 15;
 

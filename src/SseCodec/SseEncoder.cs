@@ -1,8 +1,5 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
-using System.Diagnostics;
 using System.Text;
-using System.Text.Unicode;
 
 namespace SseCodec;
 
@@ -32,14 +29,14 @@ namespace SseCodec;
 /// </para>
 /// <para>
 /// <b>Bad input.</b> An event type or id containing CR or LF, an id containing U+0000, or a negative reconnection time
-/// throws <see cref="ArgumentException"/> before a single byte is written, so no caller can inject fields or events
+/// throws <see cref="ArgumentException"/> before a single byte is advanced, so no caller can inject fields or events
 /// through them. Nothing is advanced either when a JSON serializer throws.
 /// </para>
 /// <para>
-/// <b>Memory.</b> An event whose size is bounded by 4 KiB from its lengths alone is written through one span of that
-/// bound and advanced once. A larger item's exact size is computed first and it is written in pieces of at most 4 KiB,
-/// the pooled block of a Kestrel or <see cref="System.IO.Pipelines.Pipe"/> writer. No call allocates, except JSON
-/// serialization of a value whose serializer allocates.
+/// <b>Memory.</b> An item is written into the span the writer gives for its expected size (at most 4 KiB, the pooled
+/// block of a Kestrel or <see cref="System.IO.Pipelines.Pipe"/> writer) and advanced once; an item larger than that
+/// span goes on into further spans, each advanced as the next is needed. Nothing is measured before it is written. No
+/// call allocates, except JSON serialization of a value whose serializer allocates.
 /// </para>
 /// </remarks>
 public static partial class SseEncoder
