@@ -11,9 +11,10 @@ public static partial class SseEncoder
     /// Writes an event whose data is <paramref name="value"/> serialized as JSON.
     /// </summary>
     /// <remarks>
-    /// The value is serialized into a per-thread scratch buffer (reused, so no allocation per event) and the event is
-    /// written only once serialization succeeded: if the serializer throws, nothing is written to
-    /// <paramref name="destination"/>. The JSON is always written compact, whatever
+    /// The value is serialized straight into the destination's memory, after the event's header, and the destination
+    /// is advanced only once the event is whole: if the serializer throws, nothing is written to
+    /// <paramref name="destination"/>. JSON larger than the memory the destination gives goes on into a per-thread
+    /// buffer (reused, so no allocation per event) and is copied from there. The JSON is always written compact, whatever
     /// <see cref="JsonSerializerOptions.WriteIndented"/> says; should a converter still write a raw line break
     /// (through <see cref="Utf8JsonWriter.WriteRawValue(string, bool)"/>), the data is split into lines like any other.
     /// </remarks>
@@ -32,15 +33,57 @@ public static partial class SseEncoder
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentNullException.ThrowIfNull(jsonTypeInfo);
 
-        // Validate before serializing: a bad type or id must fail whatever the value.
-        _ = new EventHeader(eventType, id, retry);
-
+        var header = new EventHeader(eventType, id, retry);
         JsonScratch scratch = JsonScratch.Rent(jsonTypeInfo.Options);
         try
         {
+            // The JSON goes straight after the header and "data: ", into memory asked for its likely size.
+            LineSplitter lines = LineSplitter.ForEventData();
+            int dataStart = 0;
+            long expectedSize = header.ExpectedSize + EventFraming + scratch.ExpectedLength;
+            Memory<byte> memory = destination.GetMemory((int)Math.Min(expectedSize, BufferCursor.MaxSizeHint));
+            Span<byte> span = memory.Span;
+            bool inPlace = header.CanWriteIn(span.Length - lines.PrefixLength - sizeof(ulong) - JsonScratch.MinimumRoom);
+            if (inPlace)
+            {
+                // The header is checked as it is written, before the value is serialized: a bad type or id fails
+                // whatever the value.
+                var cursor = new BufferCursor(destination, span, expectedSize);
+                header.Write(ref cursor);
+                dataStart = cursor.Pending;
+                lines.WritePrefix(ref span[dataStart]);
+                dataStart += lines.PrefixLength;
+
+                // Room is kept for the 8-byte write of the ending.
+                scratch.Data.Start(memory.Slice(dataStart, memory.Length - dataStart - sizeof(ulong)));
+            }
+            else
+            {
+                header.Validate();
+                scratch.Data.Start(Memory<byte>.Empty);
+            }
+
+            scratch.Writer.Reset(scratch.Data);
             JsonSerializer.Serialize(scratch.Writer, value, jsonTypeInfo);
             scratch.Writer.Flush();
-            WriteEvent(destination, scratch.Buffer.WrittenSpan, eventType, id, retry);
+
+            // Compact JSON escapes CR and LF in strings; only a converter writing raw JSON can put one in the data.
+            if (inPlace && !scratch.Data.Overflowed)
+            {
+                ReadOnlySpan<byte> json = span.Slice(dataStart, scratch.Data.WrittenCount);
+                scratch.ExpectedLength = json.Length;
+                if (!json.ContainsAny(Cr, Lf))
+                {
+                    lines.WriteEnding(ref span[dataStart + json.Length]);
+                    destination.Advance(dataStart + json.Length + lines.EndingLength);
+                    return;
+                }
+            }
+
+            // Larger than the memory, or lines to split: written the usual way from a copy (the memory is written over).
+            scratch.Data.MoveToOwnBuffer();
+            scratch.ExpectedLength = scratch.Data.Written.Length;
+            WriteEvent(destination, header, scratch.Data.Written);
         }
         finally
         {
@@ -66,11 +109,11 @@ public static partial class SseEncoder
         WriteEventJson(destination, value, jsonTypeInfo, eventType, id, retry);
     }
 
-    /// <summary>A reusable scratch buffer and JSON writer, one per thread (a nested call on the same thread gets its own).</summary>
+    /// <summary>A reusable JSON writer and its buffer, one per thread (a nested call on the same thread gets its own).</summary>
     private sealed class JsonScratch
     {
-        // A buffer grown past this is dropped after use rather than kept for the thread's lifetime.
-        private const int MaxRetainedSize = 1024 * 1024;
+        /// <summary>The room a JSON writer asks for first, and so what writing in place needs after the header.</summary>
+        public const int MinimumRoom = 256;
 
         [ThreadStatic]
         private static JsonScratch? t_cached;
@@ -80,8 +123,8 @@ public static partial class SseEncoder
         private JsonScratch(JsonSerializerOptions options)
         {
             _key = new JavaScriptEncoderKey(options);
-            Buffer = new ArrayBufferWriter<byte>(256);
-            Writer = new Utf8JsonWriter(Buffer, new JsonWriterOptions
+            Data = new JsonDataWriter();
+            Writer = new Utf8JsonWriter(Data, new JsonWriterOptions
             {
                 Encoder = options.Encoder,
                 MaxDepth = options.MaxDepth,
@@ -91,34 +134,42 @@ public static partial class SseEncoder
             });
         }
 
-        public ArrayBufferWriter<byte> Buffer { get; }
+        public JsonDataWriter Data { get; }
 
         public Utf8JsonWriter Writer { get; }
 
+        /// <summary>The length of the last value written on this thread: the size of the next one, as a hint.</summary>
+        public int ExpectedLength { get; set; } = MinimumRoom;
+
+        /// <summary>Whether a call on this thread is using it (a converter may write an event while it serializes one).</summary>
+        private bool _inUse;
+
         public static JsonScratch Rent(JsonSerializerOptions options)
         {
-            JsonScratch? scratch = t_cached;
-            if (scratch is not null && scratch._key.Matches(options))
+            JsonScratch? cached = t_cached;
+            if (cached is not null && !cached._inUse && cached._key.Matches(options))
             {
-                t_cached = null;
-                return scratch;
+                cached._inUse = true;
+                return cached;
             }
 
-            return new JsonScratch(options);
+            // The first on this thread, one for other options (kept in place of the last), or one for a nested call.
+            var scratch = new JsonScratch(options);
+            if (cached is null || !cached._inUse)
+            {
+                t_cached = scratch;
+            }
+
+            scratch._inUse = true;
+            return scratch;
         }
 
         public static void Return(JsonScratch scratch)
         {
-            if (scratch.Buffer.Capacity > MaxRetainedSize)
-            {
-                scratch.Writer.Dispose();
-                return;
-            }
-
-            // Whatever a failed serialization left behind is forgotten here.
-            scratch.Buffer.ResetWrittenCount();
-            scratch.Writer.Reset(scratch.Buffer);
-            t_cached = scratch;
+            // The destination's memory is let go; whatever a failed serialization left in the writer is forgotten when
+            // it is next reset.
+            scratch.Data.Clear();
+            scratch._inUse = false;
         }
 
         private readonly struct JavaScriptEncoderKey(JsonSerializerOptions options)

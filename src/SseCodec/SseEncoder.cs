@@ -1,8 +1,5 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
-using System.Diagnostics;
 using System.Text;
-using System.Text.Unicode;
 
 namespace SseCodec;
 
@@ -32,14 +29,14 @@ namespace SseCodec;
 /// </para>
 /// <para>
 /// <b>Bad input.</b> An event type or id containing CR or LF, an id containing U+0000, or a negative reconnection time
-/// throws <see cref="ArgumentException"/> before a single byte is written, so no caller can inject fields or events
+/// throws <see cref="ArgumentException"/> before a single byte is advanced, so no caller can inject fields or events
 /// through them. Nothing is advanced either when a JSON serializer throws.
 /// </para>
 /// <para>
-/// <b>Memory.</b> An event whose size is bounded by 4 KiB from its lengths alone is written through one span of that
-/// bound and advanced once. A larger item's exact size is computed first and it is written in pieces of at most 4 KiB,
-/// the pooled block of a Kestrel or <see cref="System.IO.Pipelines.Pipe"/> writer. No call allocates, except JSON
-/// serialization of a value whose serializer allocates.
+/// <b>Memory.</b> An item is written into the span the writer gives for its expected size (at most 4 KiB, the pooled
+/// block of a Kestrel or <see cref="System.IO.Pipelines.Pipe"/> writer) and advanced once; an item larger than that
+/// span goes on into further spans, each advanced as the next is needed. Nothing is measured before it is written. No
+/// call allocates, except JSON serialization of a value whose serializer allocates.
 /// </para>
 /// </remarks>
 public static partial class SseEncoder
@@ -47,14 +44,14 @@ public static partial class SseEncoder
     internal const byte Lf = (byte)'\n';
     internal const byte Cr = (byte)'\r';
 
-    /// <summary>
-    /// Events whose size is bounded by this many bytes from lengths alone are written through one span. It is no more
-    /// than the pooled block of a Kestrel or <see cref="System.IO.Pipelines.Pipe"/> writer, so the span is never an unpooled array.
-    /// </summary>
-    internal const int FastPathMaxSize = 4096;
-
     /// <summary>The most UTF-8 bytes one UTF-16 code unit can become (a surrogate pair: 4 bytes for 2 units).</summary>
     internal const int MaxUtf8BytesPerChar = 3;
+
+    /// <summary>
+    /// What an event adds to its header and data: <c>data: </c>, the LF that ends the data line and the blank line,
+    /// and the room the line splitter's block copy may write past the end of the text.
+    /// </summary>
+    private const int EventFraming = 6 + 1 + 1 + LineSplitter.MinimumRoom;
 
     /// <summary>Writes an event whose data is UTF-8 bytes.</summary>
     /// <param name="destination">The writer to write to.</param>
@@ -69,57 +66,24 @@ public static partial class SseEncoder
     {
         ArgumentNullException.ThrowIfNull(destination);
         var header = new EventHeader(eventType, id, retry);
-        int lineBreak = utf8Data.IndexOfAny(Cr, Lf);
-        long bound = header.MaxSize + MaxDataSize(utf8Data, lineBreak, maxBytesPerUnit: 1);
-        if (bound <= FastPathMaxSize)
-        {
-            // Small events, the common case: one span of the bound's size, written straight through, advanced once.
-            Span<byte> span = destination.GetSpan((int)bound);
-            int written = header.WriteTo(span);
-            written += WriteLinesTo(span.Slice(written), DataPrefix, utf8Data, lineBreak);
-
-            // Spec: "If the line is empty (a blank line) Dispatch the event."
-            span[written] = Lf;
-            destination.Advance(written + 1);
-            return;
-        }
-
-        long size = header.Size + (lineBreak < 0 ? DataPrefix.Length + utf8Data.Length + 1 : MeasureLines(utf8Data, DataPrefix.Length)) + 1;
-        var cursor = new BufferCursor(destination, size);
-        header.Write(ref cursor);
-        if (lineBreak < 0)
-        {
-            cursor.Write(DataPrefix);
-            cursor.Write(utf8Data);
-            cursor.WriteByte(Lf);
-        }
-        else
-        {
-            WriteLines(ref cursor, DataPrefix, utf8Data);
-        }
-
-        cursor.WriteByte(Lf);
-        cursor.Commit();
+        WriteEvent(destination, header, utf8Data);
     }
 
     /// <summary>Writes an event whose data is UTF-8 bytes in a sequence of segments; a CRLF may straddle two segments.</summary>
     /// <inheritdoc cref="WriteEvent(IBufferWriter{byte}, ReadOnlySpan{byte}, string?, string?, TimeSpan?)"/>
     public static void WriteEvent(IBufferWriter<byte> destination, in ReadOnlySequence<byte> utf8Data, string? eventType = null, string? id = null, TimeSpan? retry = null)
     {
+        ArgumentNullException.ThrowIfNull(destination);
+        var header = new EventHeader(eventType, id, retry);
         if (utf8Data.IsSingleSegment)
         {
-            WriteEvent(destination, utf8Data.FirstSpan, eventType, id, retry);
+            WriteEvent(destination, header, utf8Data.FirstSpan);
             return;
         }
 
-        ArgumentNullException.ThrowIfNull(destination);
-        var header = new EventHeader(eventType, id, retry);
-        long size = header.Size + MeasureLines(utf8Data, DataPrefix.Length) + 1;
-
-        var cursor = new BufferCursor(destination, size);
+        var cursor = new BufferCursor(destination, header.ExpectedSize + EventFraming + utf8Data.Length, header.FirstSpanRoom + LineSplitter.MinimumRoom);
         header.Write(ref cursor);
-        WriteLines(ref cursor, DataPrefix, utf8Data);
-        cursor.WriteByte(Lf);
+        WriteLines(ref cursor, LineSplitter.ForEventData(), utf8Data);
         cursor.Commit();
     }
 
@@ -136,34 +100,11 @@ public static partial class SseEncoder
     {
         ArgumentNullException.ThrowIfNull(destination);
         var header = new EventHeader(eventType, id, retry);
-        int lineBreak = data.IndexOfAny('\r', '\n');
-        long bound = header.MaxSize + MaxDataSize(data, lineBreak);
-        if (bound <= FastPathMaxSize)
-        {
-            // Small events, the common case: transcoded straight into one span of the bound's size, advanced once.
-            Span<byte> span = destination.GetSpan((int)bound);
-            int written = header.WriteTo(span);
-            written += WriteLinesTo(span.Slice(written), DataPrefix, data, lineBreak);
-            span[written] = Lf;
-            destination.Advance(written + 1);
-            return;
-        }
 
-        long size = header.Size + (lineBreak < 0 ? DataPrefix.Length + Utf8Length(data) + 1 : MeasureLines(data, DataPrefix.Length)) + 1;
-        var cursor = new BufferCursor(destination, size);
+        // Expected as ASCII, which nearly all text is; other text continues in a further span if it must.
+        var cursor = new BufferCursor(destination, header.ExpectedSize + EventFraming + data.Length, header.FirstSpanRoom + LineSplitter.MinimumRoom);
         header.Write(ref cursor);
-        if (lineBreak < 0)
-        {
-            cursor.Write(DataPrefix);
-            cursor.WriteUtf16(data);
-            cursor.WriteByte(Lf);
-        }
-        else
-        {
-            WriteLines(ref cursor, DataPrefix, data);
-        }
-
-        cursor.WriteByte(Lf);
+        WriteLines(ref cursor, LineSplitter.ForEventData(), data);
         cursor.Commit();
     }
 
@@ -174,10 +115,8 @@ public static partial class SseEncoder
     public static void WriteComment(IBufferWriter<byte> destination, ReadOnlySpan<char> text)
     {
         ArgumentNullException.ThrowIfNull(destination);
-
-        // Spec: "If the line starts with a U+003A COLON character (:) Ignore the line."
-        var cursor = new BufferCursor(destination, MeasureLines(text, CommentPrefix.Length));
-        WriteLines(ref cursor, CommentPrefix, text);
+        var cursor = new BufferCursor(destination, text.Length + CommentFraming, LineSplitter.MinimumRoom);
+        WriteLines(ref cursor, LineSplitter.ForComment(), text);
         cursor.Commit();
     }
 
@@ -188,8 +127,8 @@ public static partial class SseEncoder
     public static void WriteComment(IBufferWriter<byte> destination, ReadOnlySpan<byte> utf8Text)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        var cursor = new BufferCursor(destination, MeasureLines(utf8Text, CommentPrefix.Length));
-        WriteLines(ref cursor, CommentPrefix, utf8Text);
+        var cursor = new BufferCursor(destination, utf8Text.Length + CommentFraming, LineSplitter.MinimumRoom);
+        LineSplitter.ForComment().WriteAll(ref cursor, utf8Text);
         cursor.Commit();
     }
 
@@ -220,7 +159,7 @@ public static partial class SseEncoder
     {
         ArgumentNullException.ThrowIfNull(destination);
         var header = new EventHeader(null, null, retry);
-        var cursor = new BufferCursor(destination, header.Size);
+        var cursor = new BufferCursor(destination, header.ExpectedSize, header.FirstSpanRoom);
         header.Write(ref cursor);
         cursor.Commit();
     }
@@ -238,7 +177,7 @@ public static partial class SseEncoder
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentNullException.ThrowIfNull(id);
         var header = new EventHeader(null, id, null);
-        var cursor = new BufferCursor(destination, header.Size + 1);
+        var cursor = new BufferCursor(destination, header.ExpectedSize + 1, header.FirstSpanRoom + 1);
         header.Write(ref cursor);
 
         // Spec: "When the user agent is required to dispatch the event ... Set the last event ID string of the event
@@ -248,15 +187,14 @@ public static partial class SseEncoder
         cursor.Commit();
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static int Utf8Length(ReadOnlySpan<char> text) =>
-        Encoding.UTF8.GetByteCount(text);
+    /// <summary>What a comment adds to its text: <c>: </c>, the LF and the room of the splitter's block copy.</summary>
+    private const int CommentFraming = 2 + 1 + LineSplitter.MinimumRoom;
 
-    /// <summary>Transcodes <paramref name="text"/> into <paramref name="destination"/>, which is large enough; an unpaired surrogate becomes U+FFFD.</summary>
-    internal static int TranscodeTo(Span<byte> destination, ReadOnlySpan<char> text)
+    private static void WriteEvent(IBufferWriter<byte> destination, scoped in EventHeader header, scoped ReadOnlySpan<byte> utf8Data)
     {
-        OperationStatus status = Utf8.FromUtf16(text, destination, out _, out int written, replaceInvalidSequences: true);
-        Debug.Assert(status == OperationStatus.Done);
-        return written;
+        var cursor = new BufferCursor(destination, header.ExpectedSize + EventFraming + utf8Data.Length, header.FirstSpanRoom + LineSplitter.MinimumRoom);
+        header.Write(ref cursor);
+        LineSplitter.ForEventData().WriteAll(ref cursor, utf8Data);
+        cursor.Commit();
     }
 }

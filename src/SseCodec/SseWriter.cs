@@ -17,7 +17,7 @@ public sealed class SseWriter : IAsyncDisposable
     private readonly PipeWriter _writer;
     private readonly bool _leaveOpen;
     private readonly SseFlushPolicy _policy;
-    private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly AsyncTurn _turn = new();
     private readonly ITimer? _timer;
     private bool _flushScheduled;
     private long _unflushed;
@@ -47,7 +47,7 @@ public sealed class SseWriter : IAsyncDisposable
     /// <param name="leaveOpen"><see langword="true"/> to leave <paramref name="stream"/> open on dispose.</param>
     /// <param name="timeProvider">The clock for <see cref="SseFlushPolicy.Coalesce"/>; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     public SseWriter(Stream stream, SseFlushPolicy? flushPolicy = null, bool leaveOpen = false, TimeProvider? timeProvider = null)
-        : this(PipeWriter.Create(stream ?? throw new ArgumentNullException(nameof(stream)), new StreamPipeWriterOptions(leaveOpen: leaveOpen)), flushPolicy, leaveOpen: false, timeProvider)
+        : this(new StreamBufferWriter(stream ?? throw new ArgumentNullException(nameof(stream)), leaveOpen), flushPolicy, leaveOpen: false, timeProvider)
     {
     }
 
@@ -114,30 +114,93 @@ public sealed class SseWriter : IAsyncDisposable
     /// <param name="write">Writes one item, typically with <see cref="SseEncoder"/>.</param>
     /// <param name="cancellationToken">Cancels the wait for a turn or a flush.</param>
     /// <returns>A task that completes when the item is written (and flushed, if the policy says so).</returns>
-    public async ValueTask WriteAsync<TState>(TState state, Action<PipeWriter, TState> write, CancellationToken cancellationToken = default)
+    public ValueTask WriteAsync<TState>(TState state, Action<PipeWriter, TState> write, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(write);
-        await _lock.WaitAsync(cancellationToken);
+        if (write is null)
+        {
+            return ValueTask.FromException(new ArgumentNullException(nameof(write)));
+        }
+
+        // A free turn and a flush that completes at once, the usual case, need no async state machine.
+        ValueTask turn = _turn.TakeAsync(cancellationToken);
+        if (!turn.IsCompletedSuccessfully)
+        {
+            return WriteAfterTurnAsync(turn, state, write, cancellationToken);
+        }
+
+        ValueTask flush;
         try
         {
-            ThrowIfUnusable();
-            long before = _writer.CanGetUnflushedBytes ? _writer.UnflushedBytes : 0;
-            write(_writer, state);
-            _unflushed += _writer.CanGetUnflushedBytes ? _writer.UnflushedBytes - before : 1;
-            if (_policy.IsPerItem || _unflushed >= _policy.MaxBufferedBytes)
-            {
-                await FlushCoreAsync(cancellationToken);
-            }
-            else if (!_flushScheduled)
-            {
-                _flushScheduled = true;
-                _timer!.Change(_policy.MaxDelay, Timeout.InfiniteTimeSpan);
-            }
+            flush = WriteInTurn(state, write, cancellationToken);
+        }
+#pragma warning disable CA1031 // Any failure goes to the returned task, as it would from an async method.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            _turn.GiveBack();
+            return ValueTask.FromException(e);
+        }
+
+        if (flush.IsCompletedSuccessfully)
+        {
+            _turn.GiveBack();
+            return default;
+        }
+
+        return GiveBackAfterAsync(flush);
+    }
+
+    private async ValueTask WriteAfterTurnAsync<TState>(ValueTask turn, TState state, Action<PipeWriter, TState> write, CancellationToken cancellationToken)
+    {
+        await turn.ConfigureAwait(false);
+        try
+        {
+            await WriteInTurn(state, write, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            _lock.Release();
+            _turn.GiveBack();
         }
+    }
+
+    private async ValueTask GiveBackAfterAsync(ValueTask flush)
+    {
+        try
+        {
+            await flush.ConfigureAwait(false);
+        }
+        finally
+        {
+            _turn.GiveBack();
+        }
+    }
+
+    /// <summary>Writes one item and applies the flush policy; the caller holds the turn.</summary>
+    /// <returns>The flush, when the policy asks for one now.</returns>
+    private ValueTask WriteInTurn<TState>(TState state, Action<PipeWriter, TState> write, CancellationToken cancellationToken)
+    {
+        ThrowIfUnusable();
+        if (_policy.IsPerItem)
+        {
+            write(_writer, state);
+            return FlushCoreAsync(cancellationToken);
+        }
+
+        long before = _writer.CanGetUnflushedBytes ? _writer.UnflushedBytes : 0;
+        write(_writer, state);
+        _unflushed += _writer.CanGetUnflushedBytes ? _writer.UnflushedBytes - before : 1;
+        if (_unflushed >= _policy.MaxBufferedBytes)
+        {
+            return FlushCoreAsync(cancellationToken);
+        }
+
+        if (!_flushScheduled)
+        {
+            _flushScheduled = true;
+            _timer!.Change(_policy.MaxDelay, Timeout.InfiniteTimeSpan);
+        }
+
+        return default;
     }
 
     /// <summary>Flushes whatever was written.</summary>
@@ -145,15 +208,15 @@ public sealed class SseWriter : IAsyncDisposable
     /// <returns>A task that completes when the flush does.</returns>
     public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
     {
-        await _lock.WaitAsync(cancellationToken);
+        await _turn.TakeAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             ThrowIfUnusable();
-            await FlushCoreAsync(cancellationToken);
+            await FlushCoreAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            _lock.Release();
+            _turn.GiveBack();
         }
     }
 
@@ -161,7 +224,7 @@ public sealed class SseWriter : IAsyncDisposable
     /// <returns>A task that completes when the writer is closed.</returns>
     public async ValueTask DisposeAsync()
     {
-        await _lock.WaitAsync();
+        await _turn.TakeAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
             if (_disposed)
@@ -172,30 +235,39 @@ public sealed class SseWriter : IAsyncDisposable
             _disposed = true;
             if (_timer is not null)
             {
-                await _timer.DisposeAsync();
+                await _timer.DisposeAsync().ConfigureAwait(false);
             }
 
             if (_backgroundFault is null)
             {
-                await FlushCoreAsync(CancellationToken.None);
+                await FlushCoreAsync(CancellationToken.None).ConfigureAwait(false);
             }
 
             if (!_leaveOpen)
             {
-                await _writer.CompleteAsync(_backgroundFault);
+                await _writer.CompleteAsync(_backgroundFault).ConfigureAwait(false);
             }
         }
         finally
         {
-            _lock.Release();
+            _turn.GiveBack();
         }
     }
 
-    private async ValueTask FlushCoreAsync(CancellationToken cancellationToken)
+    private ValueTask FlushCoreAsync(CancellationToken cancellationToken)
     {
         _flushScheduled = false;
         _unflushed = 0;
-        await _writer.FlushAsync(cancellationToken);
+        ValueTask<FlushResult> flush = _writer.FlushAsync(cancellationToken);
+        if (flush.IsCompletedSuccessfully)
+        {
+            _ = flush.Result;
+            return default;
+        }
+
+        return AwaitFlushAsync(flush);
+
+        static async ValueTask AwaitFlushAsync(ValueTask<FlushResult> flush) => await flush.ConfigureAwait(false);
     }
 
     private void ThrowIfUnusable()
@@ -209,20 +281,12 @@ public sealed class SseWriter : IAsyncDisposable
 
     private async void OnTimer()
     {
-        try
-        {
-            await _lock.WaitAsync();
-        }
-        catch (ObjectDisposedException)
-        {
-            return;
-        }
-
+        await _turn.TakeAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
             if (_flushScheduled && !_disposed && _backgroundFault is null)
             {
-                await FlushCoreAsync(CancellationToken.None);
+                await FlushCoreAsync(CancellationToken.None).ConfigureAwait(false);
             }
         }
 #pragma warning disable CA1031 // A timer callback has no caller to throw to: the fault is kept for the next call.
@@ -233,7 +297,7 @@ public sealed class SseWriter : IAsyncDisposable
         }
         finally
         {
-            _lock.Release();
+            _turn.GiveBack();
         }
     }
 }

@@ -127,6 +127,24 @@ public class EncoderWritingTests
         static string Replaced(string s) => Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(s));
     }
 
+    [Theory]
+    [InlineData('t', 1350, 1370)]
+    [InlineData('é', 1350, 1370)]
+    [InlineData('\u20AC', 1350, 1370)]
+    public void Headers_around_the_size_of_one_span_are_written_whole(char fill, int from, int to)
+    {
+        // A header whose largest UTF-8 size fits 4 KiB is checked as it is copied into one span; a larger one is
+        // checked first and written in pieces.
+        for (int length = from; length <= to; length++)
+        {
+            string value = new(fill, length);
+            string text = Write(w => SseEncoder.WriteEvent(w, "x", eventType: value, id: "1"));
+            Assert.Equal($"event: {value}\nid: 1\ndata: x\n\n", text);
+            Assert.Equal($"id: {value}\ndata: x\n\n", Write(w => SseEncoder.WriteEvent(w, "x"u8, id: value)));
+            Assert.Equal($"id: {value}\n\n", Write(w => SseEncoder.WriteId(w, value)));
+        }
+    }
+
     [Fact]
     public void Astral_characters_are_transcoded_intact() =>
         Assert.Equal("data: \U0001F600 é\n\n", Write(w => SseEncoder.WriteEvent(w, "\U0001F600 é")));
