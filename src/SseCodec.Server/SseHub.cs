@@ -131,7 +131,7 @@ public sealed class SseHub : IAsyncDisposable
                 throw;
             }
 
-            byte[] array = _scratch.Detach(out int length);
+            byte[] array = _scratch.TakeWritten(out int length);
             sequence = ++_sequence;
             Interlocked.Increment(ref _outstandingBuffers);
             pooled = new PooledEvent(this, array, length, sequence);
