@@ -607,8 +607,10 @@ public sealed class SseHub : IAsyncDisposable
         public void WriteFromHistory(PipeWriter writer, IReadOnlyList<SseHistoryEntry> events)
         {
             long bytes = 0;
-            foreach (SseHistoryEntry entry in events)
+            // Indexed: enumerating an IReadOnlyList through its interface allocates an enumerator per page.
+            for (int i = 0; i < events.Count; i++)
             {
+                SseHistoryEntry entry = events[i];
                 if (entry.Sequence <= DeliveredThrough)
                 {
                     continue;
