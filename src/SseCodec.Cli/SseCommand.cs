@@ -54,7 +54,7 @@ internal static class SseCommand
           sse demo [--events N] [--size BYTES] [--no-reconnect] [--warmup MS | --no-warmup]
               Start the server on loopback and a client against it, stream N events (default 100000) through
               both, dropping and resuming the connection halfway through Last-Event-ID, and print what
-              arrived, the rate and where the time went. Warm-up passes run first for MS (default 2000), so
+              arrived, the rate and where the time went. Warm-up passes run first for MS (default 8000), so
               that the measured pass runs the JIT's optimized code, not its first, unoptimized one. Exits 2
               if an event is missing, repeated or out of order.
 
