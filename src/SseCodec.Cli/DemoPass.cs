@@ -25,9 +25,10 @@ internal static class DemoPass
     /// <param name="cancellationToken">Stops the pass (Ctrl+C).</param>
     public static async Task<DemoPassResult> RunAsync(Uri events, Action<SseHub> install, int count, int size, bool reconnect, TextWriter? narration, CancellationToken cancellationToken)
     {
-        // The history holds the whole pass, so that the resume always finds the client's Last-Event-ID, and a catch-up
-        // from it may be as long as the pass: when publishing outruns the connection's queue (the default 256 events),
-        // the connection continues from the history, as the hub does for any client that falls behind.
+        // The history holds the whole pass, so that the resume always finds the client's Last-Event-ID. When publishing
+        // outruns the connection's queue (the default 256 events), the connection continues from the history, as the
+        // hub does for any client that falls behind; such catch-ups count toward MaxReplayBytes, which past its default
+        // 4 MiB would end the stream and cost a reconnection, so it is unbounded here.
         var hub = new SseHub(new SseHubOptions
         {
             History = new SseMemoryEventHistory(count, long.MaxValue),
