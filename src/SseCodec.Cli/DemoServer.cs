@@ -14,7 +14,10 @@ using SseCodec.Server;
 
 namespace SseCodec.Cli;
 
-/// <summary>The Kestrel server behind <c>sse serve</c> and <c>sse demo</c>: a hub at <c>/events</c>, a page at <c>/</c>.</summary>
+/// <summary>
+/// The Kestrel server behind <c>sse serve</c> and <c>sse demo</c>: a hub at <c>/events</c>, a page at <c>/</c>. The
+/// hub may change between requests (the demo gives each of its passes a fresh one); disposing ends the current one's streams.
+/// </summary>
 internal sealed class DemoServer : IAsyncDisposable
 {
     private const string Page = """
@@ -40,19 +43,25 @@ internal sealed class DemoServer : IAsyncDisposable
         """;
 
     private readonly WebApplication _app;
+    private readonly Func<SseHub> _hub;
 
-    private DemoServer(WebApplication app, SseHub hub, IReadOnlyList<string> addresses)
+    private DemoServer(WebApplication app, Func<SseHub> hub, IReadOnlyList<string> addresses)
     {
         _app = app;
-        Hub = hub;
+        _hub = hub;
         Addresses = addresses;
     }
 
-    public SseHub Hub { get; }
+    /// <summary>The hub that new requests to <c>/events</c> subscribe to.</summary>
+    public SseHub Hub => _hub();
 
     public IReadOnlyList<string> Addresses { get; }
 
-    public static async Task<DemoServer> StartAsync(string? urls, SseHub hub, SseStreamOptions options, CancellationToken cancellationToken)
+    public static Task<DemoServer> StartAsync(string? urls, SseHub hub, SseStreamOptions options, CancellationToken cancellationToken) =>
+        StartAsync(urls, () => hub, options, cancellationToken);
+
+    /// <summary>Starts the server; each request to <c>/events</c> subscribes to the hub <paramref name="hub"/> returns then.</summary>
+    public static async Task<DemoServer> StartAsync(string? urls, Func<SseHub> hub, SseStreamOptions options, CancellationToken cancellationToken)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -75,7 +84,7 @@ internal sealed class DemoServer : IAsyncDisposable
             c.Response.ContentType = "text/html; charset=utf-8";
             return c.Response.WriteAsync(Page, c.RequestAborted);
         }));
-        app.MapGet("/events", (RequestDelegate)(c => c.Response.WriteEventStreamAsync(hub, null, options)));
+        app.MapGet("/events", (RequestDelegate)(c => c.Response.WriteEventStreamAsync(hub(), null, options)));
         try
         {
             await app.StartAsync(cancellationToken);

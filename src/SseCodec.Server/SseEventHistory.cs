@@ -47,11 +47,16 @@ public interface ISseEventHistory
 /// <summary>A bounded in-memory <see cref="ISseEventHistory"/>: the newest events up to a count and a byte budget.</summary>
 public sealed class SseMemoryEventHistory : ISseEventHistory
 {
+    /// <summary>
+    /// The most events one page holds, so that its array (40 bytes an entry) stays below the 85,000 bytes past which
+    /// arrays go to the large object heap: 64 KiB of 20-byte events would otherwise be a 130 KB array per page.
+    /// </summary>
+    private const int MaxPageEvents = 1024;
+
     private readonly object _gate = new();
 
-    // Oldest first from _head; the evicted prefix is cut off in bulk so that eviction stays O(1) amortized.
-    private readonly List<SseHistoryEntry> _entries = [];
-    private int _head;
+    // Oldest first.
+    private readonly HistoryEntryQueue _entries = new();
     private long _bytes;
     private long _lastSequence;
 
@@ -79,7 +84,7 @@ public sealed class SseMemoryEventHistory : ISseEventHistory
         {
             lock (_gate)
             {
-                return _entries.Count - _head;
+                return _entries.Count;
             }
         }
     }
@@ -90,19 +95,12 @@ public sealed class SseMemoryEventHistory : ISseEventHistory
         SseHistoryEntry copy = entry with { Utf8Event = entry.Utf8Event.ToArray() };
         lock (_gate)
         {
-            _entries.Add(copy);
+            _entries.Enqueue(copy);
             _bytes += copy.Utf8Event.Length;
             _lastSequence = Math.Max(_lastSequence, copy.Sequence);
-            while (_entries.Count - _head > Capacity || (_bytes > MaxBytes && _entries.Count - _head > 1))
+            while (_entries.Count > Capacity || (_bytes > MaxBytes && _entries.Count > 1))
             {
-                _bytes -= _entries[_head].Utf8Event.Length;
-                _entries[_head++] = default;
-            }
-
-            if (_head >= 1024 && _head >= _entries.Count / 2)
-            {
-                _entries.RemoveRange(0, _head);
-                _head = 0;
+                _bytes -= _entries.Dequeue().Utf8Event.Length;
             }
         }
     }
@@ -113,7 +111,7 @@ public sealed class SseMemoryEventHistory : ISseEventHistory
         ArgumentNullException.ThrowIfNull(id);
         lock (_gate)
         {
-            for (int i = _entries.Count - 1; i >= _head; i--)
+            for (int i = _entries.Count - 1; i >= 0; i--)
             {
                 if (_entries[i].Id == id)
                 {
@@ -126,20 +124,31 @@ public sealed class SseMemoryEventHistory : ISseEventHistory
     }
 
     /// <inheritdoc/>
+    /// <remarks>A page holds at most 1,024 events, whatever <paramref name="maxBytes"/> allows.</remarks>
     public ValueTask<SseReplay> ReadAfterAsync(long sequence, long maxBytes, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
             int start = FirstAfter(sequence);
-            bool contiguous = start < _entries.Count ? start > _head || _entries[start].Sequence <= sequence + 1 : _lastSequence <= sequence;
-            var page = new List<SseHistoryEntry>();
+            bool contiguous = start < _entries.Count ? start > 0 || _entries[start].Sequence <= sequence + 1 : _lastSequence <= sequence;
+
+            // Counted first, so that the page is one array of its exact size rather than a list grown by doubling.
+            int count = 0;
             long bytes = 0;
-            for (int i = start; i < _entries.Count && (page.Count == 0 || bytes + _entries[i].Utf8Event.Length <= maxBytes); i++)
+            while (start + count < _entries.Count && count < MaxPageEvents)
             {
-                page.Add(_entries[i]);
-                bytes += _entries[i].Utf8Event.Length;
+                int length = _entries[start + count].Utf8Event.Length;
+                if (count > 0 && bytes + length > maxBytes)
+                {
+                    break;
+                }
+
+                bytes += length;
+                count++;
             }
 
+            var page = new SseHistoryEntry[count];
+            _entries.CopyTo(start, page);
             return new ValueTask<SseReplay>(new SseReplay(contiguous, page));
         }
     }
@@ -147,7 +156,7 @@ public sealed class SseMemoryEventHistory : ISseEventHistory
     /// <summary>The index of the first kept entry whose sequence is above <paramref name="sequence"/> (entries are in sequence order).</summary>
     private int FirstAfter(long sequence)
     {
-        int lo = _head, hi = _entries.Count;
+        int lo = 0, hi = _entries.Count;
         while (lo < hi)
         {
             int mid = lo + ((hi - lo) / 2);

@@ -92,11 +92,59 @@ public sealed partial class CliTests
     {
         var stdout = new MemoryStream();
         var stderr = new StringWriter();
-        int exit = await SseCommand.RunAsync(["demo", "--events", "5000"], Stream.Null, stdout, stderr, default);
+
+        // A 1 ms warm-up is one pass: the first always runs, and takes longer than that.
+        int exit = await SseCommand.RunAsync(["demo", "--events", "5000", "--warmup", "1"], Stream.Null, stdout, stderr, default);
         string output = Encoding.UTF8.GetString(stdout.ToArray());
         Assert.True(exit == 0, output + stderr);
+        Assert.Matches(@"warm-up pass 1 \(the JIT compiling as it goes\): [\d,]+ events/s; ids 1\.\.5,000 with no gap and no duplicate", output);
+        Assert.Matches(@"warm-up: 1 pass\(es\) in [\d.]+ s; then the measured pass, the same again:", output);
         Assert.Contains("reconnects with Last-Event-ID: 2500", output);
-        Assert.Matches(@"received 5,000 events .* events/s; ids 1\.\.5,000 with no gap and no duplicate", output);
+        Assert.Matches(@"received 5,000 events .* over 2 connection\(s\): [\d,]+ events/s; ids 1\.\.5,000 with no gap and no duplicate", output);
+        Assert.Contains("the rate: events published by SseHub.Publish (one thread), written by the hub into Kestrel's response, sent over loopback TCP", output);
+        Assert.Contains("the reconnect included, after the warm-up", output);
+        Assert.Matches(@"CPU: server and client share \d+ core\(s\): the process used [\d.]+ s of CPU during the delivery", output);
+        Assert.Matches(@"time: publishing [\d.]+ s \(all 5,000 Publish calls, while delivery runs\), delivery [\d.]+ s, reconnect pause [\d.]+ ms", output);
+    }
+
+    [Fact]
+    public async Task Demo_without_warm_up_or_reconnect_says_so()
+    {
+        var stdout = new MemoryStream();
+        var stderr = new StringWriter();
+        int exit = await SseCommand.RunAsync(["demo", "--events", "2000", "--no-warmup", "--no-reconnect"], Stream.Null, stdout, stderr, default);
+        string output = Encoding.UTF8.GetString(stdout.ToArray());
+        Assert.True(exit == 0, output + stderr);
+        Assert.DoesNotContain("warm-up:", output);
+        Assert.DoesNotContain("reconnect", output);
+        Assert.Matches(@"received 2,000 events .* over 1 connection\(s\)", output);
+        Assert.Contains("without warm-up (the JIT compiling as it goes)", output);
+    }
+
+    [Fact]
+    public void The_demo_check_counts_missing_repeated_and_unnumbered_events()
+    {
+        var check = new DemoSequenceCheck();
+        foreach (string id in new[] { "1", "2", "4", "4", "3", "x", "", "5", "8" })
+        {
+            check.Observe(Encoding.UTF8.GetBytes(id));
+        }
+
+        // 3 skipped (then seen late: still out of order), 6 and 7 skipped; 4 repeated, 3 late, "x" and "" not numbers.
+        Assert.Equal(8, check.LastId);
+        Assert.Equal(3, check.Missing);
+        Assert.Equal(4, check.Unexpected);
+    }
+
+    [Fact]
+    public void A_demo_pass_with_a_gap_or_a_duplicate_is_not_complete()
+    {
+        var whole = new DemoPassResult(10, 10, 100, 10, 0, 0, 2, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(5), TimeSpan.FromSeconds(3), Stalled: false);
+        Assert.True(whole.IsComplete);
+        Assert.Equal(5, whole.EventsPerSecond);
+        Assert.False((whole with { Missing = 1, Received = 9 }).IsComplete);
+        Assert.False((whole with { Unexpected = 1, Received = 11 }).IsComplete);
+        Assert.False((whole with { Stalled = true }).IsComplete);
     }
 
     [Fact]
