@@ -45,18 +45,7 @@ public static class Readers
         return total;
     }
 
-    public static long SseCodecSequence(ReadOnlySequence<byte> input)
-    {
-        using var decoder = new SseDecoder();
-        long total = 0;
-        while (decoder.TryReadEvent(ref input, out SseEvent e))
-        {
-            total += e.Data.Length + e.EventType.Length;
-        }
-
-        decoder.Complete();
-        return total;
-    }
+    public static long SseCodecSequence(ReadOnlySequence<byte> input) => EntryPoints.DecoderSequence(input);
 
     public static async Task<long> SseCodecReader(SseReader reader)
     {
