@@ -96,10 +96,10 @@ public sealed partial class SseDecoder
         if (_lineLength != 0 && pos < chunk.Length)
         {
             // The first line began in an earlier chunk and waits in the line buffer.
-            kind = CompleteBufferedLine(chunk, ref pos);
-            if (kind != SseItemKind.None)
+            pos = CompleteBufferedLine(chunk, pos, out SseItemKind bufferedLineKind);
+            if (bufferedLineKind != SseItemKind.None)
             {
-                return Consume(chunk, pos, kind, out consumed);
+                return Consume(chunk, pos, bufferedLineKind, out consumed);
             }
         }
 
@@ -128,7 +128,7 @@ public sealed partial class SseDecoder
                 eol = lineEnds.Next(searchFrom, searchEnd);
                 if (eol < 0)
                 {
-                    KeepPartialLine(chunk, ref pos, holdPartialLine);
+                    pos = KeepPartialLine(chunk, pos, holdPartialLine);
                     break;
                 }
             }
@@ -160,12 +160,27 @@ public sealed partial class SseDecoder
             {
                 ReadOnlySpan<byte> line = chunk.Slice(pos, eol - pos);
                 int valueStart = ValueStart(line, 4);
-                if (!_hasData && isStable && line.Length - valueStart <= _maxEventSize)
+                int valueLength = line.Length - valueStart;
+                if (!_hasData && valueLength <= _maxEventSize)
                 {
-                    // The first data line of an event, in memory that stays put: it stays where it is (see AppendData).
+                    // The first data line of an event: in memory that stays put it stays where it is (see AppendData);
+                    // otherwise it is copied to the front of the data buffer, which needs no growth for a usual line.
                     _hasData = true;
-                    _dataLength = line.Length - valueStart;
-                    _dataRefStart = pos + valueStart;
+                    _dataLength = valueLength;
+                    if (isStable)
+                    {
+                        _dataRefStart = pos + valueStart;
+                    }
+                    else
+                    {
+                        _dataStart = 0;
+                        if (valueLength > _dataBuffer.Length)
+                        {
+                            Grow(ref _dataBuffer, valueLength, 0, _maxEventSize);
+                        }
+
+                        line.Slice(valueStart).CopyTo(_dataBuffer);
+                    }
                 }
                 else
                 {
@@ -206,8 +221,12 @@ public sealed partial class SseDecoder
         return kind;
     }
 
-    /// <summary>The chunk ends inside a line: the caller holds it (<paramref name="holdPartialLine"/>) or the line buffer keeps it.</summary>
-    private void KeepPartialLine(ReadOnlySpan<byte> chunk, ref int pos, bool holdPartialLine)
+    /// <summary>
+    /// The chunk ends inside a line: the caller holds it (<paramref name="holdPartialLine"/>) or the line buffer keeps it.
+    /// Returns where consumption stops. (Positions are passed by value, never by reference: a local whose address is
+    /// taken lives in memory for the whole of ParseChunk's loop.)
+    /// </summary>
+    private int KeepPartialLine(ReadOnlySpan<byte> chunk, int pos, bool holdPartialLine)
     {
         ReadOnlySpan<byte> rest = chunk.Slice(pos);
         if (rest.Length > _maxLineLength)
@@ -220,15 +239,18 @@ public sealed partial class SseDecoder
             // The caller keeps the line in its buffer and reads more after it, so the whole line ends up in one buffer
             // and its data can be a slice of it.
             _heldLineSearched = rest.Length;
-            return;
+            return pos;
         }
 
         AppendToLine(rest, _streamOffset + pos);
-        pos = chunk.Length;
+        return chunk.Length;
     }
 
-    /// <summary>Adds the chunk's first bytes to the line waiting in the line buffer, and processes the line if it ends here.</summary>
-    private SseItemKind CompleteBufferedLine(ReadOnlySpan<byte> chunk, ref int pos)
+    /// <summary>
+    /// Adds the chunk's first bytes to the line waiting in the line buffer, and processes the line if it ends here.
+    /// Returns the position after what was consumed.
+    /// </summary>
+    private int CompleteBufferedLine(ReadOnlySpan<byte> chunk, int pos, out SseItemKind kind)
     {
         ReadOnlySpan<byte> rest = chunk.Slice(pos);
         int budget = _maxLineLength - _lineLength;
@@ -241,8 +263,8 @@ public sealed partial class SseDecoder
             }
 
             AppendToLine(rest, _streamOffset + pos);
-            pos = chunk.Length;
-            return SseItemKind.None;
+            kind = SseItemKind.None;
+            return chunk.Length;
         }
 
         AppendToLine(rest.Slice(0, eol), _streamOffset + pos);
@@ -264,7 +286,8 @@ public sealed partial class SseDecoder
 
         int length = _lineLength;
         _lineLength = 0;
-        return ProcessLine(chunk, _lineBuffer.AsSpan(0, length), lineOffsetInChunk: -1, _lineStartOffset, isStable: false);
+        kind = ProcessLine(chunk, _lineBuffer.AsSpan(0, length), lineOffsetInChunk: -1, _lineStartOffset, isStable: false);
+        return pos;
     }
 
     /// <summary>Processes one complete line (without its ending) and returns the item it produced, if it was wanted.</summary>
