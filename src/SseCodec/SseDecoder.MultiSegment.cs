@@ -20,7 +20,7 @@ public sealed partial class SseDecoder
 
             ReadOnlyMemory<byte> memory = startSegment.Memory.Slice(startIndex, endIndex - startIndex);
             SseItemKind kind = ParseChunk(memory.Span, isStable: true, out int consumed);
-            Publish(kind, memory);
+            ResolveItemInChunk(kind, memory);
             input = new ReadOnlySequence<byte>(startSegment, startIndex + consumed, endSegment, endIndex);
             return kind;
         }
@@ -30,7 +30,7 @@ public sealed partial class SseDecoder
         {
             ReadOnlyMemory<byte> memory = array;
             SseItemKind kind = ParseChunk(memory.Span, isStable: true, out int consumed);
-            Publish(kind, memory);
+            ResolveItemInChunk(kind, memory);
             input = new ReadOnlySequence<byte>(array.Array!, array.Offset + consumed, array.Count - consumed);
             return kind;
         }
@@ -38,7 +38,7 @@ public sealed partial class SseDecoder
         // One piece of other memory (a string's or a memory manager's).
         ReadOnlyMemory<byte> first = input.First;
         SseItemKind firstKind = ParseChunk(first.Span, isStable: true, out int firstConsumed);
-        Publish(firstKind, first);
+        ResolveItemInChunk(firstKind, first);
         input = input.Slice(firstConsumed);
         return firstKind;
     }
@@ -55,7 +55,7 @@ public sealed partial class SseDecoder
                 SseItemKind kind = ParseChunk(memory.Span, isStable: true, out int consumed);
                 if (kind != SseItemKind.None)
                 {
-                    Publish(kind, memory);
+                    ResolveItemInChunk(kind, memory);
                     input = new ReadOnlySequence<byte>(segment, index + consumed, endSegment, endIndex);
                     return kind;
                 }

@@ -1,7 +1,7 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
-using System.Text;
 
 namespace SseCodec;
 
@@ -22,6 +22,16 @@ namespace SseCodec;
 /// </para>
 /// <para>An instance is not thread-safe. Dispose it to return its pooled buffers.</para>
 /// </remarks>
+// One partial file per concern, each declaring the fields it owns:
+//   SseDecoder.cs               the public reads, the current item and its version, limits and faults;
+//   SseDecoder.LineSplitting.cs the stream into lines (§9.2.5): BOM, CR/LF/CRLF, lines that wait for their end;
+//   SseDecoder.MultiSegment.cs  a ReadOnlySequence, segment by segment;
+//   SseDecoder.Fields.cs        a line as a field (§9.2.6): names, values, comments, retry;
+//   SseDecoder.Data.cs          the data buffer;
+//   SseDecoder.EventType.cs     the event type buffer and the dispatched type;
+//   SseDecoder.LastEventId.cs   the last event ID buffer and string;
+//   SseDecoder.Dispatch.cs      dispatching the event at a blank line, discarding it at the end of the stream;
+//   SseDecoder.Buffers.cs       pooled buffers and their limits.
 public sealed partial class SseDecoder : IDisposable
 {
     private const int EventBit = 1 << (int)SseItemKind.Event;
@@ -33,18 +43,13 @@ public sealed partial class SseDecoder : IDisposable
 
     // The item produced by the last read.
     private int _version;
-    private int _wanted;
+    private int _wantedItems;
     private SseItemKind _currentKind;
     private ReadOnlyMemory<byte> _currentBytes;
-    private int _itemRefStart = -1;
-    private int _itemRefLength;
-
+    private int _itemStartInChunk = -1;
+    private int _itemLengthInChunk;
     private Exception? _fault;
     private bool _disposed;
-
-    // The last few short ASCII event types seen, compared as bytes against their strings.
-    private readonly string?[] _recentTypes = new string?[4];
-    private int _nextRecentType;
 
     /// <summary>Creates a decoder at the start of a stream.</summary>
     /// <param name="options">Limits and buffer pool; the defaults when <see langword="null"/>.</param>
@@ -57,22 +62,10 @@ public sealed partial class SseDecoder : IDisposable
     }
 
     internal ArrayPool<byte> BufferPool => _pool;
-
     internal int MaxLineLength => _maxLineLength;
 
     /// <summary>The number of bytes of the stream consumed so far, a byte order mark included.</summary>
     public long BytesConsumed => _streamOffset;
-
-    /// <summary>
-    /// The event source's last event ID string as UTF-8: set at each blank line from the last event ID buffer,
-    /// kept across events and across <see cref="Reset"/>.
-    /// </summary>
-    public ReadOnlySpan<byte> LastEventIdUtf8 => _lastEventId.AsSpan(0, _lastEventIdLength);
-
-    /// <summary>
-    /// The event source's last event ID string. Allocates only when it changed since it was last read.
-    /// </summary>
-    public string LastEventId => _lastEventIdString ??= Encoding.UTF8.GetString(LastEventIdUtf8);
 
     /// <summary>The reconnection time set by the last valid <c>retry</c> field; <see langword="null"/> until one arrives.</summary>
     public TimeSpan? ReconnectionTime => _reconnectionTime;
@@ -139,7 +132,7 @@ public sealed partial class SseDecoder : IDisposable
     {
         BeginRead(EventBit);
         SseItemKind kind = ParseChunk(input.Span, isStable: true, out bytesConsumed);
-        Publish(kind, input);
+        ResolveItemInChunk(kind, input);
         return EndReadEvent(kind, out sseEvent);
     }
 
@@ -168,10 +161,10 @@ public sealed partial class SseDecoder : IDisposable
     {
         BeginRead(allItems ? AllItemBits : EventBit);
         SseItemKind kind = ParseChunk(new ReadOnlySpan<byte>(buffer, start, length), isStable: true, out bytesConsumed, holdPartialLine);
-        if (kind != SseItemKind.None && _itemRefStart >= 0)
+        if (kind != SseItemKind.None && _itemStartInChunk >= 0)
         {
-            _currentBytes = new ReadOnlyMemory<byte>(buffer, start + _itemRefStart, _itemRefLength);
-            _itemRefStart = -1;
+            _currentBytes = new ReadOnlyMemory<byte>(buffer, start + _itemStartInChunk, _itemLengthInChunk);
+            _itemStartInChunk = -1;
         }
 
         _currentKind = kind;
@@ -183,7 +176,7 @@ public sealed partial class SseDecoder : IDisposable
     {
         BeginRead(allItems ? AllItemBits : EventBit);
         SseItemKind kind = ParseChunk(buffer.Span, isStable: true, out bytesConsumed, holdPartialLine);
-        Publish(kind, buffer);
+        ResolveItemInChunk(kind, buffer);
         _currentKind = kind;
         return kind;
     }
@@ -269,21 +262,6 @@ public sealed partial class SseDecoder : IDisposable
         _bomState = 0;
     }
 
-    /// <summary>Sets the last event ID, as a client does with the ID it resumes from before the first connection.</summary>
-    /// <param name="lastEventId">The ID, as UTF-8. It must not contain U+0000, CR or LF.</param>
-    /// <exception cref="ArgumentException"><paramref name="lastEventId"/> contains U+0000, CR or LF.</exception>
-    public void SetLastEventId(ReadOnlySpan<byte> lastEventId)
-    {
-        ThrowIfDisposed();
-        if (lastEventId.IndexOfAny((byte)0, Cr, Lf) >= 0)
-        {
-            throw new ArgumentException("A last event ID cannot contain U+0000, CR or LF.", nameof(lastEventId));
-        }
-
-        CopyInto(ref _idBuffer, ref _idLength, lastEventId);
-        CommitLastEventId();
-    }
-
     /// <summary>Returns every pooled buffer. Events read earlier become invalid.</summary>
     public void Dispose()
     {
@@ -310,59 +288,7 @@ public sealed partial class SseDecoder : IDisposable
         _lastEventIdString = string.Empty;
         Array.Clear(_recentTypes);
         _hasData = false;
-        _dataRefStart = -1;
-    }
-
-    internal ReadOnlySpan<byte> DispatchedEventTypeUtf8 =>
-        _dispatchedIsMessage ? "message"u8 : _dispatchedType.AsSpan(0, _dispatchedTypeLength);
-
-    internal string DispatchedEventType
-    {
-        get
-        {
-            if (_dispatchedIsMessage)
-            {
-                return "message";
-            }
-
-            return _dispatchedTypeString ??= LookUpEventType(_dispatchedType.AsSpan(0, _dispatchedTypeLength));
-        }
-    }
-
-    /// <summary>
-    /// Finds the string for an event type: <c>message</c> is built in, the last few short ASCII types this decoder saw
-    /// are kept (a stream that alternates between types finds them here, without hashing or locking), and the rest come
-    /// from <see cref="EventTypeStrings"/>, whose bounded pool makes a short type seen before allocate nothing. A long
-    /// type is a plain string, made again only when the type changes.
-    /// </summary>
-    private string LookUpEventType(ReadOnlySpan<byte> utf8)
-    {
-        if (utf8.SequenceEqual("message"u8))
-        {
-            return "message";
-        }
-
-        foreach (string? recent in _recentTypes)
-        {
-            if (recent is null)
-            {
-                break;
-            }
-
-            if (Ascii.Equals(utf8, recent))
-            {
-                return recent;
-            }
-        }
-
-        string value = EventTypeStrings.Get(utf8);
-        if (utf8.Length <= EventTypeStrings.MaxPooledLength && Ascii.IsValid(utf8))
-        {
-            _recentTypes[_nextRecentType] = value;
-            _nextRecentType = (_nextRecentType + 1) % _recentTypes.Length;
-        }
-
-        return value;
+        _dataLineStartInChunk = -1;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -374,9 +300,9 @@ public sealed partial class SseDecoder : IDisposable
         }
 
         _version++;
-        _wanted = wanted;
+        _wantedItems = wanted;
         _currentKind = SseItemKind.None;
-        _itemRefStart = -1;
+        _itemStartInChunk = -1;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -395,12 +321,13 @@ public sealed partial class SseDecoder : IDisposable
 
     /// <summary>Resolves an item that lies in the input chunk into a slice of the chunk's memory.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Publish(SseItemKind kind, ReadOnlyMemory<byte> chunk)
+    private void ResolveItemInChunk(SseItemKind kind, ReadOnlyMemory<byte> chunk)
     {
-        if (kind != SseItemKind.None && _itemRefStart >= 0)
+        if (kind != SseItemKind.None && _itemStartInChunk >= 0)
         {
-            _currentBytes = chunk.Slice(_itemRefStart, _itemRefLength);
-            _itemRefStart = -1;
+            Debug.Assert(_itemStartInChunk + _itemLengthInChunk <= chunk.Length, "An item said to lie in the chunk lies within it.");
+            _currentBytes = chunk.Slice(_itemStartInChunk, _itemLengthInChunk);
+            _itemStartInChunk = -1;
         }
     }
 
