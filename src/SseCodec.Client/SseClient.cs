@@ -343,8 +343,7 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
             catch (Exception exception) when (exception is OperationCanceledException or HttpRequestException or IOException)
             {
                 // A connection that could not be made sent nothing: safe to retry, whatever the method.
-                bool requestUnsent = exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
-                return HandleInterruption(exception, attempt, requestUnsent, cancellationToken) != Step.Closed;
+                return HandleInterruption(exception, attempt, SseConnector.SentNothing(exception), cancellationToken) != Step.Closed;
             }
         }
 

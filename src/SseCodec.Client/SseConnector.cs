@@ -61,6 +61,10 @@ internal sealed class SseConnector
         }
     }
 
+    /// <summary>Whether <paramref name="exception"/> says that no connection could be made, so no byte of the request was sent.</summary>
+    public static bool SentNothing(Exception exception) =>
+        exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
+
     /// <summary>
     /// Sends the request and follows redirects the handler left to it, so that the caller's headers stay with the
     /// stream's own origin: after a redirect to another origin, the rest of the chain goes without them.
