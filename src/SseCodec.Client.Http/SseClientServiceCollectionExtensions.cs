@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -11,6 +12,12 @@ public static class SseClientServiceCollectionExtensions
     /// <see cref="SseClient"/> instances over it. The client's timeout is infinite: a stream is meant to stay open, and
     /// <see cref="SseClientOptions.ReadTimeout"/> bounds silence instead.
     /// </summary>
+    /// <remarks>
+    /// The primary handler is a <see cref="SocketsHttpHandler"/> that writes <c>Last-Event-ID</c> as UTF-8, so that
+    /// every <see cref="SseClientOptions.LastEventIdEncoding"/> works, <see cref="SseLastEventIdEncoding.Utf8"/> (the
+    /// default) included. A primary handler configured after this one replaces it: with one that cannot write UTF-8
+    /// headers, choose <see cref="SseLastEventIdEncoding.PercentEncoded"/> or <see cref="SseLastEventIdEncoding.AsciiOnly"/>.
+    /// </remarks>
     /// <param name="services">The service collection.</param>
     /// <param name="name">The name to create clients by.</param>
     /// <param name="configureClient">Sets the base address, default headers and so on; optional.</param>
@@ -20,10 +27,15 @@ public static class SseClientServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(name);
         services.TryAddSingleton<ISseClientFactory, SseClientFactory>();
-        return services.AddHttpClient(name, client =>
-        {
-            client.Timeout = Timeout.InfiniteTimeSpan;
-            configureClient?.Invoke(client);
-        });
+        return services
+            .AddHttpClient(name, client =>
+            {
+                client.Timeout = Timeout.InfiniteTimeSpan;
+                configureClient?.Invoke(client);
+            })
+            .UseSocketsHttpHandler(static (handler, _) =>
+                // Spec: the last event ID string is "encoded as UTF-8" in the Last-Event-ID header.
+                handler.RequestHeaderEncodingSelector = static (header, _) =>
+                    string.Equals(header, "Last-Event-ID", StringComparison.OrdinalIgnoreCase) ? Encoding.UTF8 : null);
     }
 }

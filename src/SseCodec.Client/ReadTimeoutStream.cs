@@ -15,17 +15,14 @@ namespace SseCodec.Client;
 internal sealed class ReadTimeoutStream : Stream
 {
     private readonly Stream _body;
-    private readonly CancellationTokenSource _attempt;
-    private readonly TimeSpan _timeout;
+    private readonly ConnectionAttempt _attempt;
 
     /// <param name="body">The response body; disposed with this stream.</param>
-    /// <param name="attempt">The connection attempt the timeout cancels.</param>
-    /// <param name="timeout">The longest wait for a byte; finite.</param>
-    public ReadTimeoutStream(Stream body, CancellationTokenSource attempt, TimeSpan timeout)
+    /// <param name="attempt">The connection attempt the timeout cancels; it has a read timeout.</param>
+    public ReadTimeoutStream(Stream body, ConnectionAttempt attempt)
     {
         _body = body;
         _attempt = attempt;
-        _timeout = timeout;
     }
 
     public override bool CanRead => true;
@@ -53,7 +50,7 @@ internal sealed class ReadTimeoutStream : Stream
 
         // The wait on the network starts now (a few instructions after the read was issued, which the timeout's
         // resolution does not see).
-        _attempt.CancelAfter(_timeout);
+        _attempt.ArmReadTimeout();
         return AwaitThenDisarmAsync(read);
     }
 
@@ -94,7 +91,7 @@ internal sealed class ReadTimeoutStream : Stream
         finally
         {
             // A byte (or the end, or a failure) arrived: the consumer's time until the next read is not timed.
-            _attempt.CancelAfter(Timeout.InfiniteTimeSpan);
+            _attempt.DisarmReadTimeout();
         }
     }
 }

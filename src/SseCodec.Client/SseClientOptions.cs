@@ -2,17 +2,18 @@ namespace SseCodec.Client;
 
 /// <summary>How an <see cref="SseClient"/> makes its requests and when it reconnects.</summary>
 /// <remarks>
-/// The client reads the request members (<see cref="Method"/>, <see cref="ContentFactory"/>, <see cref="Headers"/>,
-/// <see cref="ConfigureRequest"/>) for every request it sends, and the rest when it is created or when they are needed.
-/// Change an instance only before the client that uses it starts reading.
+/// The client validates these settings and copies them when it is made (<see cref="Headers"/> and
+/// <see cref="ParserOptions"/> too): a change to the instance afterwards does not reach that client, so an instance can
+/// be changed and used again for another client. The delegates (<see cref="ContentFactory"/>,
+/// <see cref="ConfigureRequest"/>) are called for every request.
 /// </remarks>
 public sealed class SseClientOptions
 {
-    /// <summary>The default <see cref="DefaultReconnectionTime"/>: 3 seconds, as browsers use.</summary>
-    public static readonly TimeSpan DefaultReconnectionTimeValue = TimeSpan.FromSeconds(3);
+    /// <summary>The default <see cref="ReconnectionTime"/>: 3 seconds, as browsers use.</summary>
+    public static readonly TimeSpan DefaultReconnectionTime = TimeSpan.FromSeconds(3);
 
-    private TimeSpan _defaultReconnectionTime = DefaultReconnectionTimeValue;
-    private TimeSpan _maxReconnectionDelay = TimeSpan.FromSeconds(30);
+    private TimeSpan _reconnectionTime = DefaultReconnectionTime;
+    private TimeSpan _maxBackoffDelay = TimeSpan.FromSeconds(30);
     private TimeSpan _backoffResetPeriod = TimeSpan.FromSeconds(30);
     private TimeSpan _minBackoffDelay = TimeSpan.FromSeconds(1);
     private TimeSpan _maxServerDelay = TimeSpan.FromMinutes(10);
@@ -20,6 +21,7 @@ public sealed class SseClientOptions
     private int _maxErrorBodyLength = 4096;
     private int? _maxRetries;
     private int _maxRedirects = 10;
+    private SseLastEventIdEncoding _lastEventIdEncoding;
 
     /// <summary>The longest <see cref="MaxServerDelay"/> can be set to: one day, well inside what a timer accepts.</summary>
     public static readonly TimeSpan MaxServerDelayLimit = TimeSpan.FromDays(1);
@@ -59,16 +61,36 @@ public sealed class SseClientOptions
     public string? LastEventId { get; set; }
 
     /// <summary>
-    /// The reconnection time until the server sets one with a <c>retry</c> field: 3 seconds by default.
+    /// How a last event ID that is not ASCII is sent in <c>Last-Event-ID</c>: as UTF-8, as the spec asks (the default),
+    /// percent-encoded, or not at all (the connection fails). See <see cref="SseLastEventIdEncoding"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not one of <see cref="SseLastEventIdEncoding"/>'s.</exception>
+    public SseLastEventIdEncoding LastEventIdEncoding
+    {
+        get => _lastEventIdEncoding;
+        set
+        {
+            if (value is not (SseLastEventIdEncoding.Utf8 or SseLastEventIdEncoding.PercentEncoded or SseLastEventIdEncoding.AsciiOnly))
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "Not an SseLastEventIdEncoding.");
+            }
+
+            _lastEventIdEncoding = value;
+        }
+    }
+
+    /// <summary>
+    /// The reconnection time (spec: "the reconnection time of the event source") until the server sets one with a
+    /// <c>retry</c> field: <see cref="DefaultReconnectionTime"/>, 3 seconds, unless set.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
-    public TimeSpan DefaultReconnectionTime
+    public TimeSpan ReconnectionTime
     {
-        get => _defaultReconnectionTime;
+        get => _reconnectionTime;
         set
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
-            _defaultReconnectionTime = value;
+            _reconnectionTime = value;
         }
     }
 
@@ -77,13 +99,13 @@ public sealed class SseClientOptions
     /// set by the server that is longer still applies in full, up to <see cref="MaxServerDelay"/>.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
-    public TimeSpan MaxReconnectionDelay
+    public TimeSpan MaxBackoffDelay
     {
-        get => _maxReconnectionDelay;
+        get => _maxBackoffDelay;
         set
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
-            _maxReconnectionDelay = value;
+            _maxBackoffDelay = value;
         }
     }
 
@@ -91,7 +113,7 @@ public sealed class SseClientOptions
     /// The least a backed-off delay starts from, whatever the server's <c>retry</c>: 1 second by default. A connection
     /// that ends before <see cref="BackoffResetPeriod"/> counts as a failure; the first reconnection after a healthy
     /// connection waits the plain reconnection time (even 0), and failure number n in a row (n ≥ 2) waits at least
-    /// half of <c>min(max(reconnection time, this) × 2^(n−1), MaxReconnectionDelay)</c>. So <c>retry: 0</c> and an
+    /// half of <c>min(max(reconnection time, this) × 2^(n−1), MaxBackoffDelay)</c>. So <c>retry: 0</c> and an
     /// immediate close cannot make the client reconnect in a loop.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is zero or negative, or longer than <see cref="MaxServerDelayLimit"/>.</exception>
@@ -251,4 +273,48 @@ public sealed class SseClientOptions
 
     /// <summary>The clock for every delay and timeout; <see cref="TimeProvider.System"/> unless set (tests pass a fake one).</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// Checks what the setters cannot check one by one, when a client is made: the last event ID against its encoding,
+    /// the method, and headers that could not be sent.
+    /// </summary>
+    /// <returns>The last event ID as UTF-8; empty for none.</returns>
+    /// <exception cref="ArgumentException">A setting cannot be used; the message names it.</exception>
+    internal byte[] Validate(string paramName)
+    {
+        if (Method is null)
+        {
+            throw new ArgumentException("SseClientOptions.Method is null.", paramName);
+        }
+
+        foreach (KeyValuePair<string, string> header in Headers)
+        {
+            if (string.IsNullOrWhiteSpace(header.Key) || header.Value is null || header.Value.AsSpan().IndexOfAny('\0', '\r', '\n') >= 0)
+            {
+                throw new ArgumentException($"SseClientOptions.Headers has a header that cannot be sent: '{header.Key}'. A header needs a name, and a value without NUL, CR or LF.", paramName);
+            }
+        }
+
+        if (string.IsNullOrEmpty(LastEventId))
+        {
+            return [];
+        }
+
+        if (LastEventId.AsSpan().IndexOfAny('\0', '\r', '\n') >= 0)
+        {
+            throw new ArgumentException("A last event ID cannot contain U+0000, CR or LF.", paramName);
+        }
+
+        if (SseRequestFactory.EncodeLastEventId(LastEventId, LastEventIdEncoding) is null)
+        {
+            throw new ArgumentException("SseClientOptions.LastEventId is not ASCII, and LastEventIdEncoding is AsciiOnly.", paramName);
+        }
+
+        return System.Text.Encoding.UTF8.GetBytes(LastEventId);
+    }
+
+    /// <summary>A copy of <see cref="ParserOptions"/>, which a parser reads whenever one is made: a change after the client is made does not reach it.</summary>
+    internal SseParserOptions? CopyParserOptions() => ParserOptions is { } parser
+        ? new SseParserOptions { MaxLineLength = parser.MaxLineLength, MaxEventSize = parser.MaxEventSize, BufferPool = parser.BufferPool }
+        : null;
 }

@@ -19,18 +19,19 @@ internal sealed class SseConnection : IDisposable
 {
     private readonly HttpResponseMessage _response;
     private readonly SseReader _reader;
-    private readonly CancellationTokenSource _attempt;
+    private readonly ConnectionAttempt _attempt;
+    private readonly CancellationToken _token;
 
     /// <param name="response">The response, disposed with the connection.</param>
     /// <param name="body">Its body; disposed with the connection.</param>
     /// <param name="decoder">The client's decoder, fresh or reset since the last stream; not disposed with the connection.</param>
-    /// <param name="attempt">The connection attempt: cancelling it cancels a pending read.</param>
-    /// <param name="readTimeout">The longest wait for a byte, or <see cref="Timeout.InfiniteTimeSpan"/>.</param>
-    public SseConnection(HttpResponseMessage response, Stream body, SseDecoder decoder, CancellationTokenSource attempt, TimeSpan readTimeout)
+    /// <param name="attempt">The connection attempt: cancelling it cancels a pending read; its read timeout, if any, times each wait for bytes.</param>
+    public SseConnection(HttpResponseMessage response, Stream body, SseDecoder decoder, ConnectionAttempt attempt)
     {
         _response = response;
         _attempt = attempt;
-        Stream timed = readTimeout == Timeout.InfiniteTimeSpan ? body : new ReadTimeoutStream(body, attempt, readTimeout);
+        _token = attempt.Token;
+        Stream timed = attempt.HasReadTimeout ? new ReadTimeoutStream(body, attempt) : body;
         _reader = new SseReader(timed, decoder, leaveOpen: false);
     }
 
@@ -38,7 +39,7 @@ internal sealed class SseConnection : IDisposable
     public HttpResponseMessage Response => _response;
 
     /// <summary>The connection attempt whose cancellation ends a pending read.</summary>
-    public CancellationTokenSource Attempt => _attempt;
+    public ConnectionAttempt Attempt => _attempt;
 
     /// <summary>The event the last read moved to, valid until the next read.</summary>
     public SseEvent Current => _reader.Current;
@@ -63,7 +64,7 @@ internal sealed class SseConnection : IDisposable
         }
 
         // Comments and retry fields are skipped inside the parser at no cost when nobody listens for comments.
-        ValueTask<bool> read = _reader.ReadAsync(_attempt.Token);
+        ValueTask<bool> read = _reader.ReadAsync(_token);
         return read.IsCompletedSuccessfully
             ? new ValueTask<SseItemKind>(read.Result ? SseItemKind.Event : SseItemKind.None)
             : AwaitEventAsync(read);
@@ -80,7 +81,7 @@ internal sealed class SseConnection : IDisposable
     {
         while (true)
         {
-            ValueTask<SseItemKind> read = _reader.ReadItemAsync(_attempt.Token);
+            ValueTask<SseItemKind> read = _reader.ReadItemAsync(_token);
             if (!read.IsCompletedSuccessfully)
             {
                 return AwaitEventOrCommentAsync(read);
@@ -105,7 +106,7 @@ internal sealed class SseConnection : IDisposable
         SseItemKind kind = await read.ConfigureAwait(false);
         while (kind == SseItemKind.ReconnectionTime)
         {
-            kind = await _reader.ReadItemAsync(_attempt.Token).ConfigureAwait(false);
+            kind = await _reader.ReadItemAsync(_token).ConfigureAwait(false);
         }
 
         return kind;

@@ -29,4 +29,7 @@ public enum SseFailureReason
 
     /// <summary>A redirect could not be followed: over <see cref="SseClientOptions.MaxRedirects"/>, from https to http, or to a URL that is not http or https. The connection fails.</summary>
     RedirectRefused = 8,
+
+    /// <summary>The last event ID is not ASCII and <see cref="SseClientOptions.LastEventIdEncoding"/> is <see cref="SseLastEventIdEncoding.AsciiOnly"/>. The connection fails before the request is sent.</summary>
+    NonAsciiLastEventId = 9,
 }

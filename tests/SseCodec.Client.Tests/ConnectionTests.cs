@@ -7,7 +7,7 @@ namespace SseCodec.Client.Tests;
 /// <summary>Requests, reconnection and the last event ID, asserted on both the client and the server.</summary>
 public sealed class ConnectionTests
 {
-    private static SseClientOptions Fast() => new() { DefaultReconnectionTime = TimeSpan.Zero };
+    private static SseClientOptions Fast() => new() { ReconnectionTime = TimeSpan.Zero };
 
     [Fact]
     public async Task Get_sends_accept_and_no_cache_delivers_events_in_order_and_a_204_closes_for_good()
@@ -45,6 +45,7 @@ public sealed class ConnectionTests
     public async Task A_drop_mid_event_discards_the_partial_event_and_does_not_commit_its_id()
     {
         var firstSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var partSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = await SseTestServer.StartAsync(async (context, index) =>
         {
             switch (index)
@@ -52,8 +53,10 @@ public sealed class ConnectionTests
                 case 0:
                     await Sse.StreamAsync(context, "id: 1\ndata: one\n\n");
                     await firstSeen.Task;
-                    await Sse.WriteAsync(context, "id: 2\ndata: par");
-                    await Task.Delay(50);
+
+                    // The comment after the event's first lines says when the client has parsed them; then the drop.
+                    await Sse.WriteAsync(context, "id: 2\ndata: par\n: parsed\n");
+                    await partSeen.Task;
                     context.Abort();
                     break;
                 case 1:
@@ -66,6 +69,7 @@ public sealed class ConnectionTests
         });
         using var client = new SseClient(server.Events, Fast());
         var lifecycle = new Lifecycle(client);
+        client.CommentReceived += (_, e) => partSeen.TrySetResult();
 
         var events = new List<Received>();
         await foreach (SseEvent e in client)
@@ -74,6 +78,7 @@ public sealed class ConnectionTests
             firstSeen.TrySetResult();
         }
 
+        Assert.True(partSeen.Task.IsCompleted);
         Assert.Equal([new("message", "one", "1"), new("message", "two", "1")], events);
         Assert.Equal("1", server.Requests[1].LastEventId);
         Assert.Equal("error NetworkError reconnect", lifecycle.Log[1]);

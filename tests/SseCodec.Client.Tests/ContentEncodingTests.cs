@@ -8,7 +8,7 @@ namespace SseCodec.Client.Tests;
 /// <summary>A compressed stream is decoded when the handler can, and otherwise fails naming the encoding.</summary>
 public sealed class ContentEncodingTests
 {
-    private static SseClientOptions Fast() => new() { DefaultReconnectionTime = TimeSpan.Zero };
+    private static SseClientOptions Fast() => new() { ReconnectionTime = TimeSpan.Zero };
 
     /// <summary>Sends the events gzip-compressed, flushing the compressor after each, and waits for the client between them.</summary>
     private static async Task GzipStreamAsync(HttpContext context, Task betweenEvents)

@@ -28,7 +28,7 @@ public sealed class DependencyInjectionTests
         using ServiceProvider provider = services.BuildServiceProvider();
 
         using SseClient client = provider.GetRequiredService<ISseClientFactory>()
-            .CreateClient("events", new Uri("/events", UriKind.Relative), new SseClientOptions { DefaultReconnectionTime = TimeSpan.Zero });
+            .CreateClient("events", new Uri("/events", UriKind.Relative), new SseClientOptions { ReconnectionTime = TimeSpan.Zero });
 
         Assert.Equal([new("message", "di", "")], await Received.AllAsync(client));
         Assert.All(server.Requests, r => Assert.Equal("from-handler", r.Headers["X-Stamp"]));

@@ -21,7 +21,7 @@ public sealed class LargeMessageTests
             0 => Sse.StreamAsync(context, "event: big\ndata: " + data + "\n\n"),
             _ => Sse.NoContent(context),
         });
-        using var client = new SseClient(server.Events, new SseClientOptions { DefaultReconnectionTime = TimeSpan.Zero });
+        using var client = new SseClient(server.Events, new SseClientOptions { ReconnectionTime = TimeSpan.Zero });
 
         List<Received> events = await Eventually.Within(Received.AllAsync(client), "the stream to end");
 
@@ -51,7 +51,7 @@ public sealed class LargeMessageTests
                 Interlocked.Increment(ref chunksSent);
             }
         });
-        var options = new SseClientOptions { DefaultReconnectionTime = TimeSpan.Zero };
+        var options = new SseClientOptions { ReconnectionTime = TimeSpan.Zero };
         if (maxLineLength is { } max)
         {
             options.ParserOptions = new SseParserOptions { MaxLineLength = max };

@@ -8,7 +8,7 @@ public sealed class LifetimeTests
 {
     private static SseClientOptions Fast(CountingArrayPool? pool = null) => new()
     {
-        DefaultReconnectionTime = TimeSpan.Zero,
+        ReconnectionTime = TimeSpan.Zero,
         ParserOptions = new SseParserOptions { BufferPool = pool },
     };
 
@@ -32,11 +32,8 @@ public sealed class LifetimeTests
         {
             events.Add(Received.From(e));
             Assert.Equal(SseReadyState.Open, client.ReadyState);
-            _ = Task.Run(async () =>
-            {
-                await Task.Delay(50);
-                client.Close();
-            });
+            // From another thread, while the loop goes on to its next read (or has started it).
+            _ = Task.Run(client.Close);
         }
 
         Assert.Equal([new("message", "a\nb", "0")], events);
@@ -61,7 +58,8 @@ public sealed class LifetimeTests
         {
             await foreach (SseEvent e in client.ReadAllAsync(cts.Token))
             {
-                cts.CancelAfter(50);
+                // From another thread, while the loop goes on to its next read, which waits on the network.
+                _ = Task.Run(cts.Cancel);
             }
         });
 
@@ -107,11 +105,11 @@ public sealed class LifetimeTests
     [Fact]
     public async Task Restart_reconnects_at_once_with_the_last_event_id_and_reopens_a_closed_client()
     {
-        var time = new ManualTimeProvider();
+        var time = new TestClock();
         await using var server = await HoldingServer();
         var options = Fast();
         options.TimeProvider = time;
-        options.DefaultReconnectionTime = TimeSpan.FromHours(1);
+        options.ReconnectionTime = TimeSpan.FromHours(1);
         using var client = new SseClient(server.Events, options);
 
         Assert.True(await client.ReadAsync());
@@ -134,12 +132,12 @@ public sealed class LifetimeTests
     [Fact]
     public async Task Close_during_the_reconnection_wait_ends_the_read()
     {
-        var time = new ManualTimeProvider();
+        var time = new TestClock();
         await using var server = await SseTestServer.StartAsync((context, index) => Sse.StreamAsync(context, "data: x\n\n"));
         using var client = new SseClient(server.Events, new SseClientOptions { TimeProvider = time });
 
         Task<List<Received>> reading = Received.AllAsync(client);
-        await Eventually.TrueAsync(() => time.HasTimerIn(TimeSpan.FromSeconds(3)), "the reconnection wait");
+        await Eventually.Within(time.WaitArmedAsync(TimeSpan.FromSeconds(3)), "the reconnection wait");
         client.Close();
 
         Assert.Single(await Eventually.Within(reading, "the read to end"));
@@ -159,6 +157,8 @@ public sealed class LifetimeTests
             using var client = new SseClient(http, InMemoryEventStream.Url, Fast(pool));
             int closed = 0;
             client.Closed += (_, _) => Interlocked.Increment(ref closed);
+            long closeAfter = 1_000 + (attempt * 997);
+            var goingOn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             long events = 0;
 
             Task reading = Task.Run(async () =>
@@ -174,11 +174,13 @@ public sealed class LifetimeTests
                         // Close overtook the caller between the read and this look at the event, which it invalidates.
                     }
 
-                    Volatile.Write(ref events, events + 1);
+                    if (++events == closeAfter)
+                    {
+                        goingOn.SetResult();
+                    }
                 }
             });
-            long closeAfter = 1_000 + (attempt * 997);
-            await Eventually.TrueAsync(() => Volatile.Read(ref events) >= closeAfter || reading.IsCompleted, "the reader to get going");
+            await Eventually.Within(Task.WhenAny(goingOn.Task, reading), "the reader to get going");
             client.Close();
             await Eventually.Within(reading, "the loop to end");
 

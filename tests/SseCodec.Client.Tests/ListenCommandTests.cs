@@ -107,24 +107,15 @@ public sealed class ListenCommandTests
     {
         await using var server = await SseTestServer.StartAsync((context, index) => Sse.StreamAsync(context, "retry: 9999999999\ndata: x\n\n"));
         using var stdout = new MemoryStream();
-        using var stderr = new StringWriter();
-        TextWriter log = TextWriter.Synchronized(stderr);
+        using var log = new WatchedWriter();
         using var cancellation = new CancellationTokenSource();
 
         Task<int> listening = SseCommand.RunAsync(["listen", server.Events.ToString()], Stream.Null, stdout, log, cancellation.Token);
-        await Eventually.TrueAsync(() => listening.IsCompleted || Read(log, stderr).Contains("reconnecting in 600000 ms"), "the clamped wait");
+        await Eventually.Within(Task.WhenAny(log.WaitForAsync("reconnecting in 600000 ms"), listening), "the clamped wait");
+        Assert.Contains("reconnecting in 600000 ms", log.ToString());
         cancellation.Cancel();
 
         Assert.Equal(130, await Eventually.Within(listening, "listen to stop"));
-    }
-
-    /// <summary>The synchronized writer locks on itself while writing, so reading under that lock sees whole lines.</summary>
-    private static string Read(TextWriter synchronizedWriter, StringWriter inner)
-    {
-        lock (synchronizedWriter)
-        {
-            return inner.ToString();
-        }
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using SseCodec.Client.Tests.Infrastructure;
-using SseCodec.Reference;
 using Xunit.Abstractions;
 
 namespace SseCodec.Client.Tests;
@@ -16,7 +15,7 @@ public sealed class ReconnectBoundsTests(ITestOutputHelper output)
     [InlineData("retry", 7)]
     public async Task A_huge_server_delay_is_clamped_instead_of_crashing_the_read(string source, int? maxServerDelayMinutes)
     {
-        var time = new ManualTimeProvider();
+        var time = new TestClock();
         await using var server = await SseTestServer.StartAsync(async (context, index) =>
         {
             if (index > 0)
@@ -47,7 +46,7 @@ public sealed class ReconnectBoundsTests(ITestOutputHelper output)
         TimeSpan expected = TimeSpan.FromMinutes(maxServerDelayMinutes ?? 10);
 
         Task<List<Received>> reading = Received.AllAsync(client);
-        await Eventually.TrueAsync(() => reading.IsCompleted || time.HasTimerIn(expected), "the clamped wait");
+        await Eventually.Within(Task.WhenAny(time.WaitArmedAsync(expected), reading), "the clamped wait");
         Assert.False(reading.IsFaulted, reading.Exception?.ToString());
         time.Advance(expected);
         await Eventually.Within(reading, "the stream to end");
@@ -61,7 +60,7 @@ public sealed class ReconnectBoundsTests(ITestOutputHelper output)
     [InlineData("retry: 0\ndata: x\n\n")]
     public async Task Retry_0_and_an_immediate_close_backs_off_instead_of_storming(string body)
     {
-        var time = new ManualTimeProvider();
+        var time = new TestClock();
         DateTimeOffset start = time.GetUtcNow();
         var requestTimes = new List<TimeSpan>();
         await using var server = await SseTestServer.StartAsync((context, index) =>
@@ -81,11 +80,11 @@ public sealed class ReconnectBoundsTests(ITestOutputHelper output)
         TimeSpan elapsed = TimeSpan.Zero;
         while (elapsed < window)
         {
-            elapsed += await Clock.PassNextWaitAsync(time, reading) ?? throw new InvalidOperationException("The client stopped.");
+            elapsed += await time.PassNextWaitAsync(reading) ?? throw new InvalidOperationException("The client stopped.");
         }
 
         // The request the last wait let through is made before the client arms its next wait.
-        await Eventually.TrueAsync(() => time.PendingDelays.Count > 0, "the next wait");
+        await Eventually.Within(time.AnyArmedAsync(), "the next wait");
         client.Close();
         await Eventually.Within(reading, "the read to end");
 
@@ -107,12 +106,12 @@ public sealed class ReconnectBoundsTests(ITestOutputHelper output)
     [Fact]
     public async Task Max_retries_gives_up_on_a_closed_port_with_a_clear_error()
     {
-        var time = new ManualTimeProvider();
+        var time = new TestClock();
         using var client = new SseClient(ClosedPortUrl(), new SseClientOptions { TimeProvider = time, MaxRetries = 2 });
         var lifecycle = new Lifecycle(client);
 
         Task<List<Received>> reading = Received.AllAsync(client);
-        await Clock.RunUntilAsync(time, reading);
+        await time.RunUntilAsync(reading);
 
         var failure = await Assert.ThrowsAsync<SseConnectionException>(() => reading);
         Assert.Equal(SseFailureReason.RetriesExhausted, failure.Reason);
@@ -128,14 +127,14 @@ public sealed class ReconnectBoundsTests(ITestOutputHelper output)
     [Fact]
     public async Task A_restart_after_giving_up_gets_its_retries_afresh()
     {
-        var time = new ManualTimeProvider();
+        var time = new TestClock();
         using var client = new SseClient(ClosedPortUrl(), new SseClientOptions { TimeProvider = time, MaxRetries = 1 });
         var lifecycle = new Lifecycle(client);
 
         for (int run = 1; run <= 2; run++)
         {
             Task<List<Received>> reading = Received.AllAsync(client);
-            await Clock.RunUntilAsync(time, reading);
+            await time.RunUntilAsync(reading);
             var failure = await Assert.ThrowsAsync<SseConnectionException>(() => reading);
             Assert.Equal(SseFailureReason.RetriesExhausted, failure.Reason);
             Assert.Equal(run, lifecycle.Log.Count(l => l == "error NetworkError reconnect"));
@@ -146,7 +145,7 @@ public sealed class ReconnectBoundsTests(ITestOutputHelper output)
     [Fact]
     public async Task An_event_starts_the_retry_count_over()
     {
-        var time = new ManualTimeProvider();
+        var time = new TestClock();
         await using var server = await SseTestServer.StartAsync((context, index) => index switch
         {
             < 4 => Sse.StreamAsync(context, $"retry: 0\ndata: {index}\n\n"),
@@ -155,7 +154,7 @@ public sealed class ReconnectBoundsTests(ITestOutputHelper output)
         using var client = new SseClient(server.Events, new SseClientOptions { TimeProvider = time, MaxRetries = 1 });
 
         Task<List<Received>> reading = Received.AllAsync(client);
-        await Clock.RunUntilAsync(time, reading);
+        await time.RunUntilAsync(reading);
 
         Assert.Equal(["0", "1", "2", "3"], (await reading).Select(e => e.Data));
         Assert.Equal(5, server.RequestCount);

@@ -17,7 +17,7 @@ public sealed class RedirectTests
 
     private static SseClientOptions WithSecrets(HttpMethod method)
     {
-        var options = new SseClientOptions { DefaultReconnectionTime = TimeSpan.Zero, Method = method, LastEventId = "7" };
+        var options = new SseClientOptions { ReconnectionTime = TimeSpan.Zero, Method = method, LastEventId = "7" };
         options.Headers["X-Api-Key"] = "secret-key";
         options.Headers["Cookie"] = "session=secret";
         options.ConfigureRequest = request => request.Headers.Add("X-Token", "secret-token");

@@ -1,6 +1,5 @@
 using System.Text;
 using SseCodec.Client.Tests.Infrastructure;
-using SseCodec.Reference;
 
 namespace SseCodec.Client.Tests;
 
@@ -9,7 +8,7 @@ public sealed class RequestMethodTests
 {
     private static SseClientOptions Post() => new()
     {
-        DefaultReconnectionTime = TimeSpan.Zero,
+        ReconnectionTime = TimeSpan.Zero,
         Method = HttpMethod.Post,
         ContentFactory = () => new StringContent("{\"prompt\":\"hi\"}", Encoding.UTF8, "application/json"),
     };
@@ -72,7 +71,7 @@ public sealed class RequestMethodTests
     [Fact]
     public async Task A_post_whose_connection_could_not_be_made_is_retried_as_nothing_was_sent()
     {
-        var time = new ManualTimeProvider();
+        var time = new TestClock();
         SseClientOptions options = Post();
         options.TimeProvider = time;
         options.MaxRetries = 1;
@@ -80,7 +79,7 @@ public sealed class RequestMethodTests
         var lifecycle = new Lifecycle(client);
 
         Task<List<Received>> reading = Received.AllAsync(client);
-        await Clock.RunUntilAsync(time, reading);
+        await time.RunUntilAsync(reading);
 
         var failure = await Assert.ThrowsAsync<SseConnectionException>(() => reading);
         Assert.Equal(SseFailureReason.RetriesExhausted, failure.Reason);
@@ -98,7 +97,7 @@ public sealed class RequestMethodTests
             0 => Sse.StreamAsync(context, "id: 1\ndata: a\n\n"),
             _ => Sse.NoContent(context),
         });
-        using var client = new SseClient(server.Events, new SseClientOptions { DefaultReconnectionTime = TimeSpan.Zero, Method = new HttpMethod(method) });
+        using var client = new SseClient(server.Events, new SseClientOptions { ReconnectionTime = TimeSpan.Zero, Method = new HttpMethod(method) });
 
         await Received.AllAsync(client);
 

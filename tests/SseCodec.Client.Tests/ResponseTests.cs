@@ -1,14 +1,13 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using SseCodec.Client.Tests.Infrastructure;
-using SseCodec.Reference;
 
 namespace SseCodec.Client.Tests;
 
 /// <summary>Status codes and content types: which open, which close, which fail, and the opt-in retry of 5xx and 429.</summary>
 public sealed class ResponseTests
 {
-    private static SseClientOptions Fast() => new() { DefaultReconnectionTime = TimeSpan.Zero };
+    private static SseClientOptions Fast() => new() { ReconnectionTime = TimeSpan.Zero };
 
     [Theory]
     [InlineData(500)]
@@ -127,7 +126,7 @@ public sealed class ResponseTests
     [Fact]
     public async Task A_failed_response_whose_body_stalls_fails_after_the_body_timeout_with_what_arrived()
     {
-        var time = new ManualTimeProvider();
+        var time = new TestClock();
         await using var server = await SseTestServer.StartAsync(async (context, index) =>
         {
             context.Response.StatusCode = 502;
@@ -139,7 +138,7 @@ public sealed class ResponseTests
         using var client = new SseClient(server.Events, new SseClientOptions { TimeProvider = time });
 
         Task<List<Received>> reading = Received.AllAsync(client);
-        await Eventually.TrueAsync(() => time.HasTimerIn(TimeSpan.FromSeconds(10)), "the 10 s bound on reading the error body");
+        await Eventually.Within(time.WaitArmedAsync(TimeSpan.FromSeconds(10)), "the 10 s bound on reading the error body");
         time.Advance(TimeSpan.FromSeconds(10));
 
         var failure = await Assert.ThrowsAsync<SseConnectionException>(() => Eventually.Within(reading, "the failure"));
@@ -163,7 +162,7 @@ public sealed class ResponseTests
     [Fact]
     public async Task Retrying_server_errors_backs_off_and_honours_retry_after()
     {
-        var time = new ManualTimeProvider();
+        var time = new TestClock();
         await using var server = await SseTestServer.StartAsync(async (context, index) =>
         {
             switch (index)
@@ -183,16 +182,16 @@ public sealed class ResponseTests
                     break;
             }
         });
-        var options = new SseClientOptions { TimeProvider = time, RetryServerErrors = true, UseJitter = false, DefaultReconnectionTime = TimeSpan.FromSeconds(1) };
+        var options = new SseClientOptions { TimeProvider = time, RetryServerErrors = true, UseJitter = false, ReconnectionTime = TimeSpan.FromSeconds(1) };
         using var client = new SseClient(server.Events, options);
         var lifecycle = new Lifecycle(client);
 
         Task<List<Received>> reading = Received.AllAsync(client);
-        await Eventually.TrueAsync(() => time.HasTimerIn(TimeSpan.FromSeconds(7)), "a 7 s wait after Retry-After: 7");
+        await Eventually.Within(time.WaitArmedAsync(TimeSpan.FromSeconds(7)), "a 7 s wait after Retry-After: 7");
         time.Advance(TimeSpan.FromSeconds(7));
-        await Eventually.TrueAsync(() => time.HasTimerIn(TimeSpan.FromSeconds(2)), "a 2 s backed-off wait after the 429");
+        await Eventually.Within(time.WaitArmedAsync(TimeSpan.FromSeconds(2)), "a 2 s backed-off wait after the 429");
         time.Advance(TimeSpan.FromSeconds(2));
-        await Eventually.TrueAsync(() => time.HasTimerIn(TimeSpan.FromSeconds(4)), "a 4 s backed-off wait after the short connection");
+        await Eventually.Within(time.WaitArmedAsync(TimeSpan.FromSeconds(4)), "a 4 s backed-off wait after the short connection");
         time.Advance(TimeSpan.FromSeconds(4));
 
         Assert.Equal([new("message", "ok", "")], await Eventually.Within(reading, "the stream to end"));

@@ -6,7 +6,7 @@ namespace SseCodec.Client.Tests;
 /// <summary>What the body carries: bytes one at a time, a BOM, comments, JSON, and a line past the limit.</summary>
 public sealed class StreamContentTests
 {
-    private static SseClientOptions Fast() => new() { DefaultReconnectionTime = TimeSpan.Zero };
+    private static SseClientOptions Fast() => new() { ReconnectionTime = TimeSpan.Zero };
 
     [Fact]
     public async Task Bytes_trickled_one_at_a_time_give_every_event_exactly_once_in_order()

@@ -1,17 +1,15 @@
 using SseCodec.Client.Tests.Infrastructure;
-using SseCodec.Reference;
 
 namespace SseCodec.Client.Tests;
 
 /// <summary>Reconnection time, backoff and read timeout, on a manual clock: exact delays, no real waiting.</summary>
 public sealed class TimingTests
 {
-    private static readonly TimeSpan NoReconnectWindow = TimeSpan.FromMilliseconds(150);
 
     [Fact]
     public async Task Retry_sets_the_delay_before_the_next_reconnect()
     {
-        var time = new ManualTimeProvider();
+        var time = new TestClock();
         await using var server = await SseTestServer.StartAsync((context, index) => index switch
         {
             0 => Sse.StreamAsync(context, "retry: 5000\ndata: x\n\n"),
@@ -21,9 +19,11 @@ public sealed class TimingTests
         var lifecycle = new Lifecycle(client);
 
         Task<List<Received>> reading = Received.AllAsync(client);
-        await Eventually.TrueAsync(() => time.HasTimerIn(TimeSpan.FromSeconds(5)), "the 5 s reconnection wait");
+        await Eventually.Within(time.WaitArmedAsync(TimeSpan.FromSeconds(5)), "the 5 s reconnection wait");
         time.Advance(TimeSpan.FromMilliseconds(4999));
-        await Task.Delay(NoReconnectWindow);
+
+        // The client can reconnect only when its wait fires, and the wait is still armed: 1 ms to go.
+        Assert.Equal([TimeSpan.FromMilliseconds(1)], time.PendingDelays);
         Assert.Equal(1, server.RequestCount);
         Assert.Equal(SseReadyState.Connecting, client.ReadyState);
 
@@ -38,7 +38,7 @@ public sealed class TimingTests
     [Fact]
     public async Task The_default_reconnection_time_is_three_seconds()
     {
-        var time = new ManualTimeProvider();
+        var time = new TestClock();
         await using var server = await SseTestServer.StartAsync((context, index) => index switch
         {
             0 => Sse.StreamAsync(context, "data: x\n\n"),
@@ -48,7 +48,7 @@ public sealed class TimingTests
         var lifecycle = new Lifecycle(client);
 
         Task<List<Received>> reading = Received.AllAsync(client);
-        await Eventually.TrueAsync(() => time.HasTimerIn(TimeSpan.FromSeconds(3)), "the 3 s reconnection wait");
+        await Eventually.Within(time.WaitArmedAsync(TimeSpan.FromSeconds(3)), "the 3 s reconnection wait");
         time.Advance(TimeSpan.FromSeconds(3));
         await Eventually.Within(reading, "the stream to end");
 
@@ -58,7 +58,7 @@ public sealed class TimingTests
     [Fact]
     public async Task Consecutive_failures_back_off_exponentially_up_to_the_cap_and_a_healthy_period_resets_it()
     {
-        var time = new ManualTimeProvider();
+        var time = new TestClock();
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = await SseTestServer.StartAsync(async (context, index) =>
         {
@@ -80,25 +80,33 @@ public sealed class TimingTests
         {
             TimeProvider = time,
             UseJitter = false,
-            MaxReconnectionDelay = TimeSpan.FromSeconds(5),
+            MaxBackoffDelay = TimeSpan.FromSeconds(5),
             BackoffResetPeriod = TimeSpan.FromSeconds(60),
         };
         using var client = new SseClient(server.Events, options);
         var lifecycle = new Lifecycle(client);
+        var fifthOpened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int opened = 0;
+        client.Opened += (_, _) =>
+        {
+            if (++opened == 5)
+            {
+                fifthOpened.SetResult();
+            }
+        };
 
         Task<List<Received>> reading = Received.AllAsync(client);
         foreach (int seconds in new[] { 1, 2, 4, 5 })
         {
             TimeSpan delay = TimeSpan.FromSeconds(seconds);
-            await Eventually.TrueAsync(() => time.HasTimerIn(delay), $"a {seconds} s wait");
+            await Eventually.Within(time.WaitArmedAsync(delay), $"a {seconds} s wait");
             time.Advance(delay);
         }
 
-        await server.WaitForRequestAsync(4);
-        await Eventually.TrueAsync(() => client.ReadyState == SseReadyState.Open, "the healthy connection to open");
+        await Eventually.Within(fifthOpened.Task, "the healthy connection to open");
         time.Advance(TimeSpan.FromSeconds(60));
         release.SetResult();
-        await Eventually.TrueAsync(() => time.HasTimerIn(TimeSpan.FromSeconds(1)), "the plain 1 s wait after a healthy connection");
+        await Eventually.Within(time.WaitArmedAsync(TimeSpan.FromSeconds(1)), "the plain 1 s wait after a healthy connection");
         time.Advance(TimeSpan.FromSeconds(1));
         await Eventually.Within(reading, "the stream to end");
 
@@ -114,11 +122,11 @@ public sealed class TimingTests
     [InlineData(5, 60000, 60000, 60000)]
     public void Jitter_keeps_the_delay_between_half_the_backoff_and_the_backoff_and_never_below_the_reconnection_time(int attempt, int reconnectionMs, int lowMs, int highMs)
     {
-        var random = new Random(42);
+        var options = new SseClientOptions { MinBackoffDelay = TimeSpan.FromSeconds(1), MaxBackoffDelay = TimeSpan.FromSeconds(30), MaxServerDelay = TimeSpan.FromMinutes(10) };
+        var policy = new ReconnectPolicy(options, TimeProvider.System, new Random(42));
         for (int i = 0; i < 200; i++)
         {
-            var policy = new ReconnectDelayPolicy(Floor: TimeSpan.FromSeconds(1), Cap: TimeSpan.FromSeconds(30), ServerLimit: TimeSpan.FromMinutes(10));
-            TimeSpan delay = policy.Compute(TimeSpan.FromMilliseconds(reconnectionMs), attempt, retryAfter: null, random);
+            TimeSpan delay = policy.ComputeDelay(TimeSpan.FromMilliseconds(reconnectionMs), attempt, retryAfter: null);
             Assert.InRange(delay, TimeSpan.FromMilliseconds(lowMs), TimeSpan.FromMilliseconds(highMs));
         }
     }
@@ -126,7 +134,7 @@ public sealed class TimingTests
     [Fact]
     public async Task Silence_past_the_read_timeout_reconnects_and_comments_count_as_activity()
     {
-        var time = new ManualTimeProvider();
+        var time = new TestClock();
         var ping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = await SseTestServer.StartAsync(async (context, index) =>
         {
@@ -141,19 +149,22 @@ public sealed class TimingTests
             await Sse.WriteAsync(context, ": ping\n");
             await Sse.HoldAsync(context);
         });
-        var options = new SseClientOptions { TimeProvider = time, ReadTimeout = TimeSpan.FromSeconds(10), DefaultReconnectionTime = TimeSpan.Zero };
+        var options = new SseClientOptions { TimeProvider = time, ReadTimeout = TimeSpan.FromSeconds(10), ReconnectionTime = TimeSpan.Zero };
         using var client = new SseClient(server.Events, options);
         var lifecycle = new Lifecycle(client);
-        int comments = 0;
-        client.CommentReceived += (_, _) => Interlocked.Increment(ref comments);
+        var commented = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.CommentReceived += (_, _) => commented.SetResult();
 
         Task<List<Received>> reading = Received.AllAsync(client);
-        await Eventually.TrueAsync(() => time.HasTimerIn(TimeSpan.FromSeconds(10)), "the read timeout to be armed");
+        await Eventually.Within(time.WaitArmedAsync(TimeSpan.FromSeconds(10)), "the read timeout to be armed");
         time.Advance(TimeSpan.FromSeconds(6));
+        Task rearmed = time.WaitArmedAsync(TimeSpan.FromSeconds(10));
         ping.SetResult();
-        await Eventually.TrueAsync(() => Volatile.Read(ref comments) == 1 && time.HasTimerIn(TimeSpan.FromSeconds(10)), "the comment to re-arm the timeout");
+        await Eventually.Within(Task.WhenAll(commented.Task, rearmed), "the comment to re-arm the timeout");
         time.Advance(TimeSpan.FromSeconds(9));
-        await Task.Delay(NoReconnectWindow);
+
+        // The client can time out only when the timeout fires, and it is still armed: 1 s to go.
+        Assert.Equal([TimeSpan.FromSeconds(1)], time.PendingDelays);
         Assert.Equal(1, server.RequestCount);
         Assert.Equal(SseReadyState.Open, client.ReadyState);
 
@@ -171,7 +182,7 @@ public sealed class TimingTests
     {
         // The timeout means "no byte from the network for ReadTimeout": it runs only while a read waits on the network,
         // never while the caller holds an event.
-        var time = new ManualTimeProvider();
+        var time = new TestClock();
         var second = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = await SseTestServer.StartAsync(async (context, index) =>
         {
@@ -180,7 +191,7 @@ public sealed class TimingTests
             await Sse.WriteAsync(context, "id: 2\ndata: b\n\n");
             await Sse.HoldAsync(context);
         });
-        var options = new SseClientOptions { TimeProvider = time, ReadTimeout = TimeSpan.FromSeconds(10), DefaultReconnectionTime = TimeSpan.Zero };
+        var options = new SseClientOptions { TimeProvider = time, ReadTimeout = TimeSpan.FromSeconds(10), ReconnectionTime = TimeSpan.Zero };
         using var client = new SseClient(server.Events, options);
         var lifecycle = new Lifecycle(client);
 
@@ -202,7 +213,7 @@ public sealed class TimingTests
     [Fact]
     public async Task The_read_timeout_also_bounds_the_wait_for_response_headers()
     {
-        var time = new ManualTimeProvider();
+        var time = new TestClock();
         await using var server = await SseTestServer.StartAsync(async (context, index) =>
         {
             if (index == 0)
@@ -213,13 +224,13 @@ public sealed class TimingTests
 
             await Sse.NoContent(context);
         });
-        var options = new SseClientOptions { TimeProvider = time, ReadTimeout = TimeSpan.FromSeconds(10), DefaultReconnectionTime = TimeSpan.Zero };
+        var options = new SseClientOptions { TimeProvider = time, ReadTimeout = TimeSpan.FromSeconds(10), ReconnectionTime = TimeSpan.Zero };
         using var client = new SseClient(server.Events, options);
         var lifecycle = new Lifecycle(client);
 
         Task<List<Received>> reading = Received.AllAsync(client);
         await server.WaitForRequestAsync(0);
-        await Eventually.TrueAsync(() => time.HasTimerIn(TimeSpan.FromSeconds(10)), "the header timeout to be armed");
+        await Eventually.Within(time.WaitArmedAsync(TimeSpan.FromSeconds(10)), "the header timeout to be armed");
         time.Advance(TimeSpan.FromSeconds(10));
         await Eventually.Within(reading, "the stream to end");
 

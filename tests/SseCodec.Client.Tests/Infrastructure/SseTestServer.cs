@@ -35,6 +35,7 @@ internal sealed class SseTestServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly ConcurrentQueue<Task> _aborted = new();
+    private readonly ConcurrentDictionary<int, TaskCompletionSource<RecordedRequest>> _arrivals = new();
     private int _count;
 
     private SseTestServer(WebApplication app) => _app = app;
@@ -74,7 +75,7 @@ internal sealed class SseTestServer : IAsyncDisposable
             using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
             string body = await reader.ReadToEndAsync();
             var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-            server._requests.Enqueue(new RecordedRequest(
+            var recorded = new RecordedRequest(
                 index,
                 context.Request.Method,
                 context.Request.Path,
@@ -85,7 +86,9 @@ internal sealed class SseTestServer : IAsyncDisposable
                 headers.ContainsKey("Last-Event-ID"),
                 headers.GetValueOrDefault("Content-Type"),
                 body,
-                headers));
+                headers);
+            server._requests.Enqueue(recorded);
+            server.Arrival(index).TrySetResult(recorded);
             try
             {
                 await handler(context, index);
@@ -109,11 +112,11 @@ internal sealed class SseTestServer : IAsyncDisposable
         return server;
     }
 
-    public async Task<RecordedRequest> WaitForRequestAsync(int index)
-    {
-        await Eventually.TrueAsync(() => _requests.Any(r => r.Index == index), $"request {index}");
-        return _requests.First(r => r.Index == index);
-    }
+    /// <summary>Completes when request number <paramref name="index"/> (0 for the first) has arrived and been read.</summary>
+    public Task<RecordedRequest> WaitForRequestAsync(int index) => Eventually.Within(Arrival(index).Task, $"request {index}");
+
+    private TaskCompletionSource<RecordedRequest> Arrival(int index) =>
+        _arrivals.GetOrAdd(index, static _ => new TaskCompletionSource<RecordedRequest>(TaskCreationOptions.RunContinuationsAsynchronously));
 
     public async ValueTask DisposeAsync()
     {
