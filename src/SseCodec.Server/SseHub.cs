@@ -37,10 +37,14 @@ public sealed class SseHub : IAsyncDisposable
     private bool _disposed;
 
     /// <summary>Creates a hub.</summary>
-    /// <param name="options">Queue size, slow-client policy, history and name; the defaults when <see langword="null"/>.</param>
+    /// <param name="options">
+    /// Queue size, slow-client policy, history and name; the defaults when <see langword="null"/>. Validated and copied
+    /// here: a later change to the object does not reach the hub.
+    /// </param>
+    /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
     public SseHub(SseHubOptions? options = null)
     {
-        _options = options ?? new SseHubOptions();
+        _options = SseHubOptions.Freeze(options);
         _tag = new KeyValuePair<string, object?>("hub", _options.Name);
     }
 
@@ -73,6 +77,9 @@ public sealed class SseHub : IAsyncDisposable
 
     /// <summary>For tests: runs on a connection's loop when it has found itself live and is about to wait for its queue.</summary>
     internal Action? BeforeWaitingForEvents { get; set; }
+
+    /// <summary>For tests: runs after a connection was added or removed, so that a test can wait for a count without polling.</summary>
+    internal Action? ConnectionCountChanged { get; set; }
 
     /// <summary>Publishes an event whose data is text.</summary>
     /// <param name="data">The data.</param>
@@ -190,12 +197,14 @@ public sealed class SseHub : IAsyncDisposable
     /// <param name="destination">The pipe to write the event stream to; flushed, not completed.</param>
     /// <param name="lastEventId">The client's <c>Last-Event-ID</c>, or <see langword="null"/> for a fresh client.</param>
     /// <param name="groups">The groups this connection joins (besides events published to all); none when <see langword="null"/>.</param>
-    /// <param name="options">Heartbeats, retry, flushing; the defaults when <see langword="null"/>.</param>
+    /// <param name="options">Heartbeats, reconnection time, flushing; the defaults when <see langword="null"/>. Validated and copied here.</param>
     /// <param name="cancellationToken">Ends the stream, typically the request's aborted token.</param>
     /// <returns>
     /// Why the stream ended; on <see cref="SseStreamCompletion.SlowClient"/> the caller should abort the connection, on
-    /// <see cref="SseStreamCompletion.ReplayLimitReached"/> end the response normally.
+    /// <see cref="SseStreamCompletion.ReplayLimitReached"/> end the response normally. The connection ending is
+    /// <see cref="SseStreamCompletion.Canceled"/>, as in <see cref="SseStreaming.StreamAsync(PipeWriter, Func{SseWriter, CancellationToken, Task}, SseStreamOptions?, CancellationToken)"/>.
     /// </returns>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public async Task<SseStreamCompletion> StreamAsync(PipeWriter destination, string? lastEventId = null, IEnumerable<string>? groups = null, SseStreamOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
@@ -277,7 +286,7 @@ public sealed class SseHub : IAsyncDisposable
             {
                 return SseStreamCompletion.SlowClient;
             }
-            catch (Exception e) when (SseStreaming.IsEndOfConnection(e, session.Token))
+            catch (Exception e) when (session.IsEndOfStream(e))
             {
                 return SseStreamCompletion.Canceled;
             }
@@ -292,22 +301,11 @@ public sealed class SseHub : IAsyncDisposable
     /// <param name="destination">The stream to write to.</param>
     /// <param name="lastEventId">The client's <c>Last-Event-ID</c>, or <see langword="null"/>.</param>
     /// <param name="groups">The groups this connection joins; none when <see langword="null"/>.</param>
-    /// <param name="options">Heartbeats, retry, flushing; the defaults when <see langword="null"/>.</param>
+    /// <param name="options">Heartbeats, reconnection time, flushing; the defaults when <see langword="null"/>.</param>
     /// <param name="cancellationToken">Ends the stream.</param>
     /// <returns>Why the stream ended.</returns>
-    public async Task<SseStreamCompletion> StreamAsync(Stream destination, string? lastEventId = null, IEnumerable<string>? groups = null, SseStreamOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(destination);
-        PipeWriter pipe = PipeWriter.Create(destination, new StreamPipeWriterOptions(leaveOpen: true));
-        try
-        {
-            return await StreamAsync(pipe, lastEventId, groups, options, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            await pipe.CompleteAsync().ConfigureAwait(false);
-        }
-    }
+    public Task<SseStreamCompletion> StreamAsync(Stream destination, string? lastEventId = null, IEnumerable<string>? groups = null, SseStreamOptions? options = null, CancellationToken cancellationToken = default) =>
+        StreamDestination.RunAsync(destination, (hub: this, lastEventId, groups, options, cancellationToken), static (pipe, s) => s.hub.StreamAsync(pipe, s.lastEventId, s.groups, s.options, s.cancellationToken));
 
     /// <summary>Ends every connection's stream (as <see cref="SseStreamCompletion.SourceCompleted"/>) and refuses new ones.</summary>
     /// <returns>A completed task.</returns>
@@ -417,6 +415,7 @@ public sealed class SseHub : IAsyncDisposable
         }
 
         SseServerMetrics.Connections.Add(1, _tag);
+        ConnectionCountChanged?.Invoke();
         return true;
     }
 
@@ -439,6 +438,7 @@ public sealed class SseHub : IAsyncDisposable
 
         connection.ReleaseQueued();
         SseServerMetrics.Connections.Add(-1, _tag);
+        ConnectionCountChanged?.Invoke();
         if (connection.Dropped > 0)
         {
             SseHubLog.ConnectionLostEvents(_options.Logger, Name, connection.Dropped);
