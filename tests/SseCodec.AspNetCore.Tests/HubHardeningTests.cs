@@ -13,7 +13,7 @@ namespace SseCodec.AspNetCore.Tests;
 public sealed class HubHardeningTests
 {
     private static readonly SseStreamOptions NoHeartbeat = new() { HeartbeatInterval = TimeSpan.Zero };
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Patience = HubWaits.Patience;
 
     private static Task<KestrelHost> ServeAsync(SseHub hub) =>
         KestrelHost.StartAsync(app =>

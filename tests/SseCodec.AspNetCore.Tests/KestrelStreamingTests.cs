@@ -66,7 +66,7 @@ public sealed class KestrelStreamingTests
         }
 
         channel.Writer.Complete();
-        List<Received> events = await reading.WaitAsync(TimeSpan.FromSeconds(20));
+        List<Received> events = await reading.WaitAsync(HubWaits.Patience);
         Assert.Equal(100, events.Count);
         Assert.All(events, e => Assert.Equal("chan", e.Type));
         Assert.Equal("line 99\nsecond", events[^1].Data);

@@ -90,7 +90,7 @@ public sealed class SseClientEndToEndTests
                     : SseResults.StopReconnecting().ExecuteAsync(c))));
 
         await using var client = new SseClient(host.Client, new Uri(host.Address, "/events"), new SseClientOptions { UseJitter = false });
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var timeout = new CancellationTokenSource(HubWaits.Patience);
         Assert.True(await client.ReadAsync(timeout.Token));
         Assert.Equal("only", client.Current.GetDataString());
         Assert.False(await client.ReadAsync(timeout.Token));
