@@ -21,7 +21,7 @@ namespace SseCodec.Benchmarks;
 
 /// <summary>
 /// End to end over loopback: Kestrel on 127.0.0.1 streams <see cref="Events"/> events per request, an HttpClient reads
-/// them. SseCodec's adapter (SseResults.Stream) read by SseCodec's client (SseClient, and its parser SseReader over the
+/// them. SseCodec's adapter (SseResults.Stream of SseSource.From) read by SseCodec's client (SseClient, and its parser SseReader over the
 /// response stream) against
 /// TypedResults.ServerSentEvents read by System.Net.ServerSentEvents.SseParser; the two crossed pairs show which side
 /// the difference comes from. Results are per event.
@@ -47,7 +47,7 @@ public class EndToEndBenchmarks
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         _app = builder.Build();
-        _app.MapGet("/ssecodec", (RequestDelegate)(c => SseResults.Stream(Source(_items), options).ExecuteAsync(c)));
+        _app.MapGet("/ssecodec", (RequestDelegate)(c => SseResults.Stream(SseSource.From(Source(_items)), options).ExecuteAsync(c)));
         _app.MapGet("/aspnetcore", (RequestDelegate)(c => TypedResults.ServerSentEvents(Source(_items)).ExecuteAsync(c)));
         await _app.StartAsync();
         string address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -1,7 +1,3 @@
-using System.Buffers;
-using System.Net.ServerSentEvents;
-using System.Text.Json.Serialization.Metadata;
-using System.Threading.Channels;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Hosting;
@@ -15,9 +11,10 @@ namespace SseCodec.AspNetCore;
 /// <see cref="HttpResponse.BodyWriter"/>, with heartbeats and the flush policy of <see cref="SseStreamOptions"/>.
 /// </summary>
 /// <remarks>
-/// Every method completes (without throwing) when the source ends or the client disconnects
-/// (<see cref="HttpContext.RequestAborted"/>) or the application stops (<c>IHostApplicationLifetime.ApplicationStopping</c>). They return a plain <see cref="Task"/> so that they fit a
-/// <see cref="RequestDelegate"/>; <see cref="SseStreaming"/> and <see cref="SseHub"/> report why a stream ended.
+/// Every method completes (without throwing) when the source ends, the client disconnects
+/// (<see cref="HttpContext.RequestAborted"/>) or the application stops (<c>IHostApplicationLifetime.ApplicationStopping</c>).
+/// They return a plain <see cref="Task"/> so that they fit a <see cref="RequestDelegate"/>; <see cref="SseStreaming"/>
+/// and <see cref="SseHub"/> report why a stream ended.
 /// </remarks>
 public static class SseHttpResponseExtensions
 {
@@ -47,74 +44,20 @@ public static class SseHttpResponseExtensions
         response.HttpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
     }
 
-    /// <summary>Streams one event per item of <paramref name="source"/>, written by <paramref name="writeEvent"/>.</summary>
-    /// <typeparam name="T">The type of the items.</typeparam>
+    /// <summary>
+    /// Opens the stream and hands its <see cref="SseWriter"/> to <paramref name="produce"/>, which writes events until it
+    /// returns or its token is canceled; heartbeats fill its idle time.
+    /// </summary>
     /// <param name="response">The response, not yet started.</param>
-    /// <param name="source">The items; its enumeration is given a token that ends with the request.</param>
-    /// <param name="writeEvent">Writes one item as an event, typically with <see cref="SseEncoder"/>.</param>
-    /// <param name="options">Heartbeats, retry, flushing; the defaults when <see langword="null"/>.</param>
-    /// <returns>A task that completes when the stream has ended.</returns>
-    public static Task WriteEventStreamAsync<T>(this HttpResponse response, IAsyncEnumerable<T> source, Action<IBufferWriter<byte>, T> writeEvent, SseStreamOptions? options = null)
-    {
-        response.PrepareEventStream();
-        return RunAsync(response, (source, writeEvent, options), static (r, s, t) => SseStreaming.StreamAsync(r.BodyWriter, s.source, s.writeEvent, s.options, t));
-    }
-
-    /// <summary>Streams <see cref="SseItem{T}"/> of text.</summary>
-    /// <param name="response">The response, not yet started.</param>
-    /// <param name="source">The items.</param>
-    /// <param name="options">Heartbeats, retry, flushing; the defaults when <see langword="null"/>.</param>
-    /// <returns>A task that completes when the stream has ended.</returns>
-    public static Task WriteEventStreamAsync(this HttpResponse response, IAsyncEnumerable<SseItem<string>> source, SseStreamOptions? options = null)
-    {
-        response.PrepareEventStream();
-        return RunAsync(response, (source, options), static (r, s, t) => SseStreaming.StreamAsync(r.BodyWriter, s.source, s.options, t));
-    }
-
-    /// <summary>Streams <see cref="SseItem{T}"/> whose data is serialized as JSON.</summary>
-    /// <typeparam name="T">The type of the items' data.</typeparam>
-    /// <param name="response">The response, not yet started.</param>
-    /// <param name="source">The items.</param>
-    /// <param name="jsonTypeInfo">Metadata for <typeparamref name="T"/>: safe for trimming and AOT.</param>
-    /// <param name="options">Heartbeats, retry, flushing; the defaults when <see langword="null"/>.</param>
-    /// <returns>A task that completes when the stream has ended.</returns>
-    public static Task WriteEventStreamAsync<T>(this HttpResponse response, IAsyncEnumerable<SseItem<T>> source, JsonTypeInfo<T> jsonTypeInfo, SseStreamOptions? options = null)
-    {
-        response.PrepareEventStream();
-        return RunAsync(response, (source, jsonTypeInfo, options), static (r, s, t) => SseStreaming.StreamAsync(r.BodyWriter, s.source, s.jsonTypeInfo, s.options, t));
-    }
-
-    /// <summary>Streams one event per item read from a channel, until it completes.</summary>
-    /// <typeparam name="T">The type of the items.</typeparam>
-    /// <param name="response">The response, not yet started.</param>
-    /// <param name="source">The channel.</param>
-    /// <param name="writeEvent">Writes one item as an event.</param>
-    /// <param name="options">Heartbeats, retry, flushing; the defaults when <see langword="null"/>.</param>
-    /// <returns>A task that completes when the stream has ended.</returns>
-    public static Task WriteEventStreamAsync<T>(this HttpResponse response, ChannelReader<T> source, Action<IBufferWriter<byte>, T> writeEvent, SseStreamOptions? options = null)
-    {
-        response.PrepareEventStream();
-        return RunAsync(response, (source, writeEvent, options), static (r, s, t) => SseStreaming.StreamAsync(r.BodyWriter, s.source, s.writeEvent, s.options, t));
-    }
-
-    /// <summary>Streams <see cref="SseItem{T}"/> of text read from a channel, until it completes.</summary>
-    /// <param name="response">The response, not yet started.</param>
-    /// <param name="source">The channel.</param>
-    /// <param name="options">Heartbeats, retry, flushing; the defaults when <see langword="null"/>.</param>
-    /// <returns>A task that completes when the stream has ended.</returns>
-    public static Task WriteEventStreamAsync(this HttpResponse response, ChannelReader<SseItem<string>> source, SseStreamOptions? options = null)
-    {
-        response.PrepareEventStream();
-        return RunAsync(response, (source, options), static (r, s, t) => SseStreaming.StreamAsync(r.BodyWriter, s.source, s.options, t));
-    }
-
-    /// <summary>Opens the stream and hands its <see cref="SseWriter"/> to <paramref name="produce"/>; heartbeats fill its idle time.</summary>
-    /// <param name="response">The response, not yet started.</param>
-    /// <param name="produce">Writes events until it returns or its token (the request's, or the stream's end) is canceled.</param>
-    /// <param name="options">Heartbeats, retry, flushing; the defaults when <see langword="null"/>.</param>
+    /// <param name="produce">
+    /// Writes the events; <see cref="SseSource"/> makes one from an async sequence or a channel. Its token ends when the
+    /// client disconnects or the application stops.
+    /// </param>
+    /// <param name="options">Heartbeats, reconnection time, flushing; the defaults when <see langword="null"/>.</param>
     /// <returns>A task that completes when the stream has ended.</returns>
     public static Task WriteEventStreamAsync(this HttpResponse response, Func<SseWriter, CancellationToken, Task> produce, SseStreamOptions? options = null)
     {
+        ArgumentNullException.ThrowIfNull(produce);
         response.PrepareEventStream();
         return RunAsync(response, (produce, options), static (r, s, t) => SseStreaming.StreamAsync(r.BodyWriter, s.produce, s.options, t));
     }
@@ -126,7 +69,7 @@ public static class SseHttpResponseExtensions
     /// <param name="response">The response, not yet started.</param>
     /// <param name="hub">The hub.</param>
     /// <param name="groups">Groups to join besides events published to all; none when <see langword="null"/>.</param>
-    /// <param name="options">Heartbeats, retry, flushing; the defaults when <see langword="null"/>.</param>
+    /// <param name="options">Heartbeats, reconnection time, flushing; the defaults when <see langword="null"/>.</param>
     /// <returns>A task that completes when the stream has ended.</returns>
     public static async Task WriteEventStreamAsync(this HttpResponse response, SseHub hub, IEnumerable<string>? groups = null, SseStreamOptions? options = null)
     {

@@ -46,7 +46,7 @@ internal static class DemoCommand
         }
 
         SseHub? current = null;
-        var options = new SseStreamOptions { Retry = TimeSpan.FromMilliseconds(100), FlushPolicy = SseFlushPolicy.Coalesce(TimeSpan.FromMilliseconds(5)) };
+        var options = new SseStreamOptions { ReconnectionTime = TimeSpan.FromMilliseconds(100), FlushPolicy = SseFlushPolicy.Coalesce(TimeSpan.FromMilliseconds(5)) };
         DemoServer server = await DemoServer.StartAsync(null, () => Volatile.Read(ref current) ?? throw new InvalidOperationException("no demo pass is running"), options, cancellationToken);
         await using (server)
         {

@@ -1,4 +1,4 @@
-using System.IO.Pipelines;
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
@@ -49,39 +49,41 @@ internal static class EncodeCommand
         await using (input.ConfigureAwait(false))
         {
             using var lines = new StreamReader(input, Encoding.UTF8, detectEncodingFromByteOrderMarks: false);
-            PipeWriter output = PipeWriter.Create(stdout, new StreamPipeWriterOptions(leaveOpen: true));
-            string lastId = "";
-            int lineNumber = 0;
-            try
-            {
-                while (await lines.ReadLineAsync(cancellationToken) is { } line)
-                {
-                    lineNumber++;
-                    if (string.IsNullOrWhiteSpace(line))
-                    {
-                        continue;
-                    }
 
-                    Encode(output, line, ref lastId);
-                    await output.FlushAsync(cancellationToken);
+            // Flushed after each line, so that a pipe downstream sees each event as it is encoded.
+            var output = new SseWriter(stdout, SseFlushPolicy.PerItem, leaveOpen: true);
+            await using (output.ConfigureAwait(false))
+            {
+                var lastId = new LastEventId();
+                int lineNumber = 0;
+                try
+                {
+                    while (await lines.ReadLineAsync(cancellationToken) is { } line)
+                    {
+                        lineNumber++;
+                        if (string.IsNullOrWhiteSpace(line))
+                        {
+                            continue;
+                        }
+
+                        await output.WriteAsync((line, lastId), static (w, s) => s.lastId.Value = Encode(w, s.line, s.lastId.Value), cancellationToken);
+                    }
                 }
-            }
-            catch (Exception e) when (e is JsonException or ArgumentException or FormatException or InvalidOperationException)
-            {
-                await output.FlushAsync(cancellationToken);
-                await stderr.WriteLineAsync($"sse: line {lineNumber}: {e.Message}");
-                return SseCommand.ExitDataError;
-            }
-            finally
-            {
-                await output.CompleteAsync();
+                catch (Exception e) when (e is JsonException or ArgumentException or FormatException or InvalidOperationException)
+                {
+                    await output.FlushAsync(cancellationToken);
+                    await stderr.WriteLineAsync($"sse: line {lineNumber}: {e.Message}");
+                    return SseCommand.ExitDataError;
+                }
             }
         }
 
         return SseCommand.ExitOk;
     }
 
-    private static void Encode(PipeWriter output, string line, ref string lastId)
+    /// <summary>Writes the event stream form of one JSON line.</summary>
+    /// <returns>The stream's last event ID after it.</returns>
+    private static string Encode(IBufferWriter<byte> output, string line, string lastId)
     {
         using var document = JsonDocument.Parse(line);
         JsonElement root = document.RootElement;
@@ -119,7 +121,7 @@ internal static class EncodeCommand
             // sse parse prints the last event ID with each event: write an id field only where it changes.
             string? newId = id is not null && id != lastId ? id : null;
             SseEncoder.WriteEvent(output, (data ?? "").AsSpan(), type, newId, retry);
-            lastId = id ?? lastId;
+            return id ?? lastId;
         }
         else if (id is not null)
         {
@@ -129,7 +131,7 @@ internal static class EncodeCommand
             }
 
             SseEncoder.WriteId(output, id);
-            lastId = id;
+            return id;
         }
         else if (retry is not null)
         {
@@ -139,5 +141,13 @@ internal static class EncodeCommand
         {
             throw new FormatException("expected one of data, type, id, retry or comment");
         }
+
+        return lastId;
+    }
+
+    /// <summary>The last event ID so far, carried from line to line through the writer's callback.</summary>
+    private sealed class LastEventId
+    {
+        public string Value { get; set; } = "";
     }
 }

@@ -35,7 +35,7 @@ internal static class ServeCommand
         }
 
         var hub = new SseHub(new SseHubOptions { History = new SseMemoryEventHistory(capacity: 10_000), Name = "sse-serve" });
-        var options = new SseStreamOptions { Retry = retry, HeartbeatInterval = heartbeat };
+        var options = new SseStreamOptions { ReconnectionTime = retry, HeartbeatInterval = heartbeat };
         DemoServer server = await DemoServer.StartAsync(urls, hub, options, cancellationToken);
         await using (server)
         {

@@ -3,33 +3,34 @@ using System.IO.Pipelines;
 namespace SseCodec.Server;
 
 /// <summary>
-/// A pass-through <see cref="PipeWriter"/> that remembers when bytes were last written (for heartbeats) and that can be
-/// abandoned: after <see cref="Abandon"/>, a pending flush is canceled and later flushes return at once, so that a
-/// stream whose client stopped reading can always be torn down.
+/// A pass-through <see cref="PipeWriter"/> that remembers when bytes were last written (for heartbeats), tells its
+/// owner when the connection behind it ends, and can be abandoned: after <see cref="Abandon"/>, a pending flush is
+/// canceled and later flushes return at once, so that a stream whose client stopped reading can always be torn down.
 /// </summary>
+/// <remarks>
+/// The connection has ended when a flush reports the reader completed, or fails with one of the exceptions a transport
+/// throws for a lost peer: <see cref="IOException"/> (a reset, a broken pipe), <see cref="OperationCanceledException"/>
+/// (a server's own abort) or <see cref="ObjectDisposedException"/> (a response already torn down). The failure is
+/// still thrown; the owner, told first, reports the stream as ended by the client rather than as failed.
+/// </remarks>
 internal sealed class ActivityPipeWriter : PipeWriter
 {
     private readonly PipeWriter _inner;
     private readonly TimeProvider _time;
-    private readonly Action<ActivityPipeWriter>? _onReaderCompleted;
+    private readonly Action _onConnectionEnded;
     private volatile bool _abandoned;
     private long _lastWrite;
 
-    public ActivityPipeWriter(PipeWriter inner, TimeProvider time, Action<ActivityPipeWriter>? onReaderCompleted)
+    public ActivityPipeWriter(PipeWriter inner, TimeProvider time, Action onConnectionEnded)
     {
         _inner = inner;
         _time = time;
-        _onReaderCompleted = onReaderCompleted;
+        _onConnectionEnded = onConnectionEnded;
         _lastWrite = time.GetTimestamp();
     }
 
     /// <summary>The <see cref="TimeProvider.GetTimestamp"/> of the last write.</summary>
     public long LastWrite => Volatile.Read(ref _lastWrite);
-
-    /// <summary>Bytes handed to the inner writer.</summary>
-    public long BytesWritten { get; private set; }
-
-    public bool IsAbandoned => _abandoned;
 
     public void Abandon()
     {
@@ -40,7 +41,6 @@ internal sealed class ActivityPipeWriter : PipeWriter
     public override void Advance(int bytes)
     {
         _inner.Advance(bytes);
-        BytesWritten += bytes;
         Volatile.Write(ref _lastWrite, _time.GetTimestamp());
     }
 
@@ -66,7 +66,17 @@ internal sealed class ActivityPipeWriter : PipeWriter
             return new ValueTask<FlushResult>(new FlushResult(isCanceled: false, isCompleted: true));
         }
 
-        ValueTask<FlushResult> flush = _inner.FlushAsync(cancellationToken);
+        ValueTask<FlushResult> flush;
+        try
+        {
+            flush = _inner.FlushAsync(cancellationToken);
+        }
+        catch (Exception e) when (IsConnectionLoss(e))
+        {
+            _onConnectionEnded();
+            throw;
+        }
+
         if (flush.IsCompletedSuccessfully)
         {
             FlushResult result = flush.Result;
@@ -79,17 +89,29 @@ internal sealed class ActivityPipeWriter : PipeWriter
 
     private async ValueTask<FlushResult> AwaitFlush(ValueTask<FlushResult> flush)
     {
-        FlushResult result = await flush.ConfigureAwait(false);
+        FlushResult result;
+        try
+        {
+            result = await flush.ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsConnectionLoss(e))
+        {
+            _onConnectionEnded();
+            throw;
+        }
+
         Check(result);
         return result;
     }
+
+    private static bool IsConnectionLoss(Exception e) => e is IOException or OperationCanceledException or ObjectDisposedException;
 
     private void Check(FlushResult result)
     {
         if (result.IsCompleted)
         {
             // The reader (the connection) is gone: nothing more will be sent.
-            _onReaderCompleted?.Invoke(this);
+            _onConnectionEnded();
         }
     }
 }

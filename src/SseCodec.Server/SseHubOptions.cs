@@ -22,43 +22,19 @@ public enum SseSlowClientPolicy
 }
 
 /// <summary>Options for an <see cref="SseHub"/>.</summary>
+/// <remarks>
+/// The hub validates and copies these when it is constructed: changing the object afterwards does not reach it.
+/// </remarks>
 public sealed class SseHubOptions
 {
     /// <summary>The default <see cref="UnknownLastEventIdEventType"/>.</summary>
     public const string DefaultUnknownLastEventIdEventType = "last-event-id-unknown";
 
-    private int _queueCapacity = 256;
-    private long _maxReplayBytes = 4 * 1024 * 1024;
-    private SseSlowClientPolicy _slowClientPolicy = SseSlowClientPolicy.Disconnect;
-    private SseUnknownLastEventId _unknownLastEventId = SseUnknownLastEventId.SendEvent;
-    private string _unknownLastEventIdEventType = DefaultUnknownLastEventIdEventType;
-    private ILogger _logger = NullLogger.Instance;
-
     /// <summary>The most events queued for one connection that has not written them yet; at least 1. Default: 256.</summary>
-    public int QueueCapacity
-    {
-        get => _queueCapacity;
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
-            _queueCapacity = value;
-        }
-    }
+    public int QueueCapacity { get; set; } = 256;
 
     /// <summary>What to do when a connection's queue is full. Default: <see cref="SseSlowClientPolicy.Disconnect"/>, which loses nothing.</summary>
-    public SseSlowClientPolicy SlowClientPolicy
-    {
-        get => _slowClientPolicy;
-        set
-        {
-            if (!Enum.IsDefined(value))
-            {
-                throw new ArgumentOutOfRangeException(nameof(value), value, "Unknown slow-client policy.");
-            }
-
-            _slowClientPolicy = value;
-        }
-    }
+    public SseSlowClientPolicy SlowClientPolicy { get; set; } = SseSlowClientPolicy.Disconnect;
 
     /// <summary>Where published events are kept for replay on reconnection; none when <see langword="null"/> (the default).</summary>
     public ISseEventHistory? History { get; set; }
@@ -69,65 +45,77 @@ public sealed class SseHubOptions
     /// <c>Last-Event-ID</c>: nothing is lost, and no connection can pull the whole history at once. The first event is
     /// sent even when it alone is larger. Default: 4 MiB.
     /// </summary>
-    public long MaxReplayBytes
-    {
-        get => _maxReplayBytes;
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
-            _maxReplayBytes = value;
-        }
-    }
+    public long MaxReplayBytes { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>
     /// The answer to a <c>Last-Event-ID</c> the history does not hold: unknown, evicted, or the ID of an event of a
     /// group the connection is not in (the three cannot be told apart). Default: <see cref="SseUnknownLastEventId.SendEvent"/>.
     /// </summary>
-    public SseUnknownLastEventId UnknownLastEventId
-    {
-        get => _unknownLastEventId;
-        set
-        {
-            if (!Enum.IsDefined(value))
-            {
-                throw new ArgumentOutOfRangeException(nameof(value), value, "Unknown answer to an unknown Last-Event-ID.");
-            }
-
-            _unknownLastEventId = value;
-        }
-    }
+    public SseUnknownLastEventId UnknownLastEventId { get; set; } = SseUnknownLastEventId.SendEvent;
 
     /// <summary>
-    /// The event type of the event sent for <see cref="SseUnknownLastEventId.SendEvent"/>; its data is
-    /// <c>Last-Event-ID not found</c> and it has no ID. Default: <c>last-event-id-unknown</c>.
+    /// The event type of the event sent for <see cref="SseUnknownLastEventId.SendEvent"/>: not empty, no CR or LF. Its
+    /// data is <c>Last-Event-ID not found</c> and it has no ID. Default: <c>last-event-id-unknown</c>.
     /// </summary>
-    /// <exception cref="ArgumentException">The value is empty or has a CR or LF.</exception>
-    public string UnknownLastEventIdEventType
-    {
-        get => _unknownLastEventIdEventType;
-        set
-        {
-            ArgumentException.ThrowIfNullOrEmpty(value);
-            if (value.AsSpan().IndexOfAny('\r', '\n') >= 0)
-            {
-                throw new ArgumentException("An event type cannot contain CR or LF.", nameof(value));
-            }
-
-            _unknownLastEventIdEventType = value;
-        }
-    }
+    public string UnknownLastEventIdEventType { get; set; } = DefaultUnknownLastEventIdEventType;
 
     /// <summary>Where the hub logs dropped events, slow-client disconnects and background failures. Default: <see cref="NullLogger.Instance"/>.</summary>
-    public ILogger Logger
-    {
-        get => _logger;
-        set
-        {
-            ArgumentNullException.ThrowIfNull(value);
-            _logger = value;
-        }
-    }
+    public ILogger Logger { get; set; } = NullLogger.Instance;
 
     /// <summary>The hub's name, the <c>hub</c> tag on its metrics. Default: <c>default</c>.</summary>
     public string Name { get; set; } = "default";
+
+    /// <summary>Checks every option and returns a copy that the hub keeps for its whole life.</summary>
+    /// <param name="options">The caller's options; the defaults when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
+    internal static SseHubOptions Freeze(SseHubOptions? options)
+    {
+        if (options is null)
+        {
+            return new SseHubOptions();
+        }
+
+        if (options.QueueCapacity < 1)
+        {
+            throw OutOfRange(options.QueueCapacity, nameof(QueueCapacity), "must be at least 1");
+        }
+
+        if (!Enum.IsDefined(options.SlowClientPolicy))
+        {
+            throw OutOfRange(options.SlowClientPolicy, nameof(SlowClientPolicy), "is not a defined policy");
+        }
+
+        if (options.MaxReplayBytes < 1)
+        {
+            throw OutOfRange(options.MaxReplayBytes, nameof(MaxReplayBytes), "must be at least 1");
+        }
+
+        if (!Enum.IsDefined(options.UnknownLastEventId))
+        {
+            throw OutOfRange(options.UnknownLastEventId, nameof(UnknownLastEventId), "is not a defined answer");
+        }
+
+        if (string.IsNullOrEmpty(options.UnknownLastEventIdEventType) || options.UnknownLastEventIdEventType.AsSpan().IndexOfAny('\r', '\n') >= 0)
+        {
+            throw Invalid(nameof(UnknownLastEventIdEventType), "must be an event type: not empty, and without CR or LF");
+        }
+
+        if (options.Logger is null)
+        {
+            throw Invalid(nameof(Logger), "must not be null (NullLogger.Instance logs nothing)");
+        }
+
+        if (options.Name is null)
+        {
+            throw Invalid(nameof(Name), "must not be null");
+        }
+
+        return (SseHubOptions)options.MemberwiseClone();
+
+        static ArgumentOutOfRangeException OutOfRange(object value, string option, string rule) =>
+            new(nameof(options), value, $"{nameof(SseHubOptions)}.{option} {rule}.");
+
+        static ArgumentException Invalid(string option, string rule) =>
+            new($"{nameof(SseHubOptions)}.{option} {rule}.", nameof(options));
+    }
 }

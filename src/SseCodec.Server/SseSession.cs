@@ -4,7 +4,7 @@ namespace SseCodec.Server;
 
 /// <summary>
 /// One open event stream: an <see cref="SseWriter"/> over the destination, the heartbeat timer and the token that ends
-/// the stream (the caller's, the reader completing, or <see cref="Abort"/>).
+/// the stream (the caller's, the connection ending, or <see cref="Abort"/>).
 /// </summary>
 internal sealed class SseSession : IAsyncDisposable
 {
@@ -12,46 +12,57 @@ internal sealed class SseSession : IAsyncDisposable
     private readonly CancellationTokenSource _cts;
     private readonly TimeProvider _time;
     private readonly TimeSpan _heartbeat;
+    private readonly TimeSpan? _reconnectionTime;
     private readonly ITimer? _timer;
+    private volatile bool _connectionEnded;
     private int _heartbeatInFlight;
     private int _disposed;
 
+    /// <summary>Opens a session with a validated copy of <paramref name="options"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public SseSession(PipeWriter destination, SseStreamOptions? options, CancellationToken cancellationToken)
     {
-        options ??= SseStreamOptions.Default;
-        _time = options.TimeProvider ?? TimeProvider.System;
+        SseStreamOptions frozen = SseStreamOptions.Freeze(options);
+        _time = frozen.TimeProvider ?? TimeProvider.System;
+        _reconnectionTime = frozen.ReconnectionTime;
         _cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        _pipe = new ActivityPipeWriter(destination, _time, _ => OnReaderCompleted());
-        Writer = new SseWriter(_pipe, options.FlushPolicy, leaveOpen: true, _time);
-        Retry = options.Retry;
-        if (options.HeartbeatsEnabled)
+        _pipe = new ActivityPipeWriter(destination, _time, OnConnectionEnded);
+        Writer = new SseWriter(_pipe, frozen.FlushPolicy, leaveOpen: true, _time);
+        if (frozen.HeartbeatsEnabled)
         {
-            _heartbeat = options.HeartbeatInterval;
+            _heartbeat = frozen.HeartbeatInterval;
             _timer = _time.CreateTimer(static s => ((SseSession)s!).OnTimer(), this, _heartbeat, Timeout.InfiniteTimeSpan);
         }
     }
 
     public SseWriter Writer { get; }
 
-    public TimeSpan? Retry { get; }
-
     /// <summary>Ends when the stream must stop.</summary>
     public CancellationToken Token => _cts.Token;
-
-    public long BytesWritten => _pipe.BytesWritten;
-
-    public bool ReaderCompleted { get; private set; }
 
     /// <summary>Writes the <c>retry</c> line if one is configured, and flushes so the client sees the response at once.</summary>
     public async ValueTask StartAsync()
     {
-        if (Retry is { } retry)
+        if (_reconnectionTime is { } reconnectionTime)
         {
-            await Writer.WriteRetryAsync(retry, Token).ConfigureAwait(false);
+            await Writer.WriteRetryAsync(reconnectionTime, Token).ConfigureAwait(false);
         }
 
         await Writer.FlushAsync(Token).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Whether <paramref name="e"/>, thrown out of the stream, means that the stream was ended (the client went away,
+    /// the caller canceled, or <see cref="Abort"/>) rather than that the source failed.
+    /// </summary>
+    /// <remarks>
+    /// Told by type, never by a transport's own exception names: after the destination reported the connection lost
+    /// (see <see cref="ActivityPipeWriter"/>), whatever the write threw; once the token is canceled, the exceptions a
+    /// canceled write throws.
+    /// </remarks>
+    public bool IsEndOfStream(Exception e) =>
+        _connectionEnded ||
+        (Token.IsCancellationRequested && e is OperationCanceledException or IOException or ObjectDisposedException);
 
     /// <summary>
     /// Stops the stream now: ends <see cref="Token"/> and releases a flush stuck on a client that stopped reading. Safe
@@ -76,9 +87,9 @@ internal sealed class SseSession : IAsyncDisposable
         Cancel();
     }
 
-    private void OnReaderCompleted()
+    private void OnConnectionEnded()
     {
-        ReaderCompleted = true;
+        _connectionEnded = true;
         Cancel();
     }
 
@@ -107,6 +118,10 @@ internal sealed class SseSession : IAsyncDisposable
             return;
         }
 
+        // The next check is set before this heartbeat is written, not when its flush ends: a client that stopped
+        // reading can hold a flush for long, and the clock alone then decides when the timer fires. A check that finds
+        // the last heartbeat still in flight skips its turn.
+        TryChange(_heartbeat);
         if (Interlocked.Exchange(ref _heartbeatInFlight, 1) == 0)
         {
             _ = SendHeartbeatAsync();
@@ -127,7 +142,6 @@ internal sealed class SseSession : IAsyncDisposable
         finally
         {
             Volatile.Write(ref _heartbeatInFlight, 0);
-            TryChange(_heartbeat);
         }
     }
 

@@ -6,7 +6,11 @@ public enum SseStreamCompletion
     /// <summary>The source ended (or the hub was disposed): the response can end normally.</summary>
     SourceCompleted,
 
-    /// <summary>The caller's token was canceled (the client went away) or the reader of the pipe completed.</summary>
+    /// <summary>
+    /// The caller's token was canceled (typically: the client went away) or the connection ended under the stream: the
+    /// pipe's reader completed, or a flush failed with an <see cref="IOException"/>, <see cref="OperationCanceledException"/>
+    /// or <see cref="ObjectDisposedException"/>.
+    /// </summary>
     Canceled,
 
     /// <summary>The hub dropped the connection because it fell behind (its queue full, and the history, if any, no longer holding what it missed): abort the connection.</summary>

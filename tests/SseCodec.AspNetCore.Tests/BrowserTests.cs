@@ -46,7 +46,7 @@ public sealed class BrowserTests
         Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: install the Debian package 'chromium' (.ci/run does).");
 
         await using var hub = new SseHub(new SseHubOptions { History = new SseMemoryEventHistory(1000) });
-        var options = new SseStreamOptions { Retry = TimeSpan.FromMilliseconds(200), HeartbeatInterval = TimeSpan.FromSeconds(1) };
+        var options = new SseStreamOptions { ReconnectionTime = TimeSpan.FromMilliseconds(200), HeartbeatInterval = TimeSpan.FromSeconds(1) };
         var connects = new ConcurrentQueue<(string? LastEventId, long PublishedAtConnect)>();
         int requests = 0;
         using var publishing = new CancellationTokenSource();

@@ -19,7 +19,7 @@ public sealed partial class CliTests
         var stop = new CancellationTokenSource();
         Task<int> run = SseCommand.RunAsync(["serve", "--urls", "http://127.0.0.1:0", .. args], stdin, Stream.Null, synced, stop.Token);
         Match match = Match.Empty;
-        await KestrelStreamingTests.WaitUntil(() => run.IsCompleted || (match = ServingLine().Match(stderr.ToString())).Success);
+        await WaitUntil(() => run.IsCompleted || (match = ServingLine().Match(stderr.ToString())).Success);
         Assert.False(run.IsCompleted, stderr.ToString());
         return (run, new Uri(match.Groups[1].Value), stop);
     }
@@ -153,5 +153,20 @@ public sealed partial class CliTests
         var stderr = new StringWriter();
         Assert.Equal(SseCommand.ExitUsage, await SseCommand.RunAsync(["serve", "--interval", "0"], Stream.Null, Stream.Null, stderr, default));
         Assert.Contains("--interval needs a positive whole number", stderr.ToString());
+    }
+
+    /// <summary>Polls for the server's "serving" line on the command's stderr, which offers nothing to wait on.</summary>
+    private static async Task WaitUntil(Func<bool> condition, int timeoutMs = 10_000)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The condition did not become true in time.");
+            }
+
+            await Task.Delay(10);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using SseCodec.AspNetCore.Tests.Infrastructure;
 using SseCodec.Reference;
 using SseCodec.Server;
 
@@ -35,10 +36,7 @@ public sealed class HubAllocationTests
             tasks.Add(DrainAsync(pipe.Reader, bytes => Interlocked.Add(ref received, bytes), stop.Token));
         }
 
-        while (hub.ConnectionCount < Connections)
-        {
-            await Task.Delay(1);
-        }
+        await hub.WaitForConnectionsAsync(Connections);
 
         // Each event is delivered to every connection before the next is published, so each delivery wakes its
         // connection: the case where a per-wait allocation would show.

@@ -13,7 +13,7 @@ namespace SseCodec.AspNetCore.Tests;
 public sealed class HubHardeningTests
 {
     private static readonly SseStreamOptions NoHeartbeat = new() { HeartbeatInterval = TimeSpan.Zero };
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Patience = HubWaits.Patience;
 
     private static Task<KestrelHost> ServeAsync(SseHub hub) =>
         KestrelHost.StartAsync(app =>
@@ -98,7 +98,7 @@ public sealed class HubHardeningTests
             }
         })).ToArray();
 
-        await KestrelStreamingTests.WaitUntil(() => hub.ConnectionCount >= Healthy + Stalled);
+        await hub.WaitForConnectionsAsync(n => n >= Healthy + Stalled, $"at least {Healthy + Stalled}");
         string padding = new('x', 2000);
         for (int round = 0; round < Rounds; round++)
         {
@@ -123,7 +123,7 @@ public sealed class HubHardeningTests
 
         // Without a history, Disconnect drops the stalled readers; otherwise they stay, bounded.
         int expected = policy == SseSlowClientPolicy.Disconnect && !withHistory ? Healthy : Healthy + Stalled;
-        await WaitForConnections(hub, expected);
+        await hub.WaitForConnectionsAsync(expected);
         Assert.InRange(hub.OutstandingBuffers, 0, (Healthy + Stalled) * 16);
 
         foreach (Socket socket in stalled)
@@ -133,7 +133,7 @@ public sealed class HubHardeningTests
 
         await stopHealthy.CancelAsync();
         await Task.WhenAll(healthy).WaitAsync(Patience);
-        await WaitForConnections(hub, 0);
+        await hub.WaitForConnectionsAsync(0);
         Assert.Equal(0, hub.OutstandingBuffers);
         Assert.Empty(faults.Faults);
     }
@@ -234,7 +234,7 @@ public sealed class HubHardeningTests
 
         using HttpResponseMessage probe = await OpenRawAsync(host, "/blue", "r1");
         using HttpResponseMessage unknown = await OpenRawAsync(host, "/blue", "never-published");
-        await KestrelStreamingTests.WaitUntil(() => hub.ConnectionCount == 2);
+        await hub.WaitForConnectionsAsync(2);
         hub.Publish("live", id: "l3");
 
         string probed = await ReadUntilAsync(probe, "data: live\n");
@@ -255,7 +255,7 @@ public sealed class HubHardeningTests
         hub.Publish("e2", id: "2");
 
         using HttpResponseMessage response = await OpenRawAsync(host, "/events", "unknown");
-        await KestrelStreamingTests.WaitUntil(() => hub.ConnectionCount == 1);
+        await hub.WaitForConnectionsAsync(1);
         hub.Publish("live", id: "3");
         string text = await ReadUntilAsync(response, "data: live\n");
         Assert.Equal(expectedStart + "id: 3\ndata: live\n\n", text);
@@ -294,18 +294,6 @@ public sealed class HubHardeningTests
 
         Assert.Equal(Enumerable.Range(2, 99).Select(i => i.ToString()), ids);
         Assert.InRange(connections, 99 * 110 / MaxReplayBytes, 99);
-    }
-
-    private static async Task WaitForConnections(SseHub hub, int count)
-    {
-        try
-        {
-            await KestrelStreamingTests.WaitUntil(() => hub.ConnectionCount == count, 30_000);
-        }
-        catch (TimeoutException)
-        {
-            Assert.Fail($"{hub.ConnectionCount} connections are open, not {count}.");
-        }
     }
 
     private static async Task<HttpResponseMessage> OpenRawAsync(KestrelHost host, string path, string lastEventId)

@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using SseCodec.AspNetCore.Tests.Infrastructure;
 using SseCodec.Server;
 
 namespace SseCodec.AspNetCore.Tests;
@@ -9,7 +10,7 @@ namespace SseCodec.AspNetCore.Tests;
 /// </summary>
 public sealed class HubQueueRaceTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Patience = HubWaits.Patience;
 
     [Fact]
     public async Task A_connection_put_behind_after_its_loop_emptied_the_queue_still_gets_every_event()
@@ -49,7 +50,7 @@ public sealed class HubQueueRaceTests
 
         // On a pool thread: the loop's first wait blocks in the hook, and would block the test's thread.
         Task<SseStreamCompletion> streaming = Task.Run(() => hub.StreamAsync(pipe.Writer, options: new SseStreamOptions { HeartbeatInterval = TimeSpan.Zero }, cancellationToken: stop.Token));
-        await KestrelStreamingTests.WaitUntil(() => hub.ConnectionCount == 1);
+        await hub.WaitForConnectionsAsync(1);
 
         hub.Publish("1", id: "1");
         await Task.Run(() => hub.Publish("2", id: "2"));

@@ -19,13 +19,13 @@ public sealed class HubSafetyTests
         await using var hub = new SseHub(new SseHubOptions { QueueCapacity = 8, Name = "default-" + Guid.NewGuid() });
         Pipe stalled = StalledPipe();
         Task<SseStreamCompletion> streaming = hub.StreamAsync(stalled.Writer, options: NoHeartbeat);
-        await KestrelStreamingTests.WaitUntil(() => hub.ConnectionCount == 1);
+        await hub.WaitForConnectionsAsync(1);
         for (int i = 0; i < 100; i++)
         {
             hub.Publish(new string('d', 100), id: i.ToString());
         }
 
-        Assert.Equal(SseStreamCompletion.SlowClient, await streaming.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(SseStreamCompletion.SlowClient, await streaming.WaitAsync(HubWaits.Patience));
         Assert.Equal(0, hub.OutstandingBuffers);
     }
 
@@ -36,7 +36,7 @@ public sealed class HubSafetyTests
         await using var hub = new SseHub(new SseHubOptions { QueueCapacity = 8, History = history, Name = "catchup-" + Guid.NewGuid() });
         Pipe stalled = StalledPipe();
         Task<SseStreamCompletion> streaming = hub.StreamAsync(stalled.Writer, options: NoHeartbeat);
-        await KestrelStreamingTests.WaitUntil(() => hub.ConnectionCount == 1);
+        await hub.WaitForConnectionsAsync(1);
 
         // 40 events fit the history: the stalled connection falls behind its queue but loses nothing.
         for (int i = 1; i <= 40; i++)
@@ -46,7 +46,7 @@ public sealed class HubSafetyTests
 
         Assert.InRange(hub.OutstandingBuffers, 0, 8);
         using var reader = new SseReader(stalled.Reader, leaveOpen: true);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var timeout = new CancellationTokenSource(HubWaits.Patience);
         for (int i = 1; i <= 40; i++)
         {
             Assert.True(await reader.ReadAsync(timeout.Token));
@@ -70,7 +70,7 @@ public sealed class HubSafetyTests
 
         await ended;
 
-        Assert.Equal(SseStreamCompletion.SlowClient, await streaming.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(SseStreamCompletion.SlowClient, await streaming.WaitAsync(HubWaits.Patience));
         Assert.True(next <= 241);
         Assert.Equal(0, hub.OutstandingBuffers);
     }
@@ -82,7 +82,7 @@ public sealed class HubSafetyTests
         await using var hub = new SseHub(new SseHubOptions { QueueCapacity = 4, SlowClientPolicy = SseSlowClientPolicy.DropOldest, Logger = logger, Name = "log-" + Guid.NewGuid() });
         using var stop = new CancellationTokenSource();
         Task<SseStreamCompletion> streaming = hub.StreamAsync(StalledPipe().Writer, options: NoHeartbeat, cancellationToken: stop.Token);
-        await KestrelStreamingTests.WaitUntil(() => hub.ConnectionCount == 1);
+        await hub.WaitForConnectionsAsync(1);
         for (int i = 0; i < 100; i++)
         {
             hub.Publish(new string('d', 100));
@@ -90,7 +90,7 @@ public sealed class HubSafetyTests
 
         Assert.Single(logger.Entries, e => e.Id == 1 && e.Level == LogLevel.Warning && e.Message.Contains("DropOldest", StringComparison.Ordinal));
         await stop.CancelAsync();
-        Assert.Equal(SseStreamCompletion.Canceled, await streaming.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(SseStreamCompletion.Canceled, await streaming.WaitAsync(HubWaits.Patience));
         Assert.Contains(logger.Entries, e => e.Id == 2 && e.Message.Contains("dropped", StringComparison.Ordinal));
     }
 
@@ -109,18 +109,47 @@ public sealed class HubSafetyTests
     }
 
     [Fact]
-    public void Hub_options_are_validated_when_set()
+    public void Hub_options_are_validated_when_the_hub_is_created_and_the_error_names_the_option()
     {
         var options = new SseHubOptions();
         Assert.Equal(4 * 1024 * 1024, options.MaxReplayBytes);
         Assert.Equal(SseUnknownLastEventId.SendEvent, options.UnknownLastEventId);
         Assert.Equal("last-event-id-unknown", options.UnknownLastEventIdEventType);
-        Assert.Throws<ArgumentOutOfRangeException>(() => options.MaxReplayBytes = 0);
-        Assert.Throws<ArgumentOutOfRangeException>(() => options.SlowClientPolicy = (SseSlowClientPolicy)7);
-        Assert.Throws<ArgumentOutOfRangeException>(() => options.UnknownLastEventId = (SseUnknownLastEventId)7);
-        Assert.Throws<ArgumentException>(() => options.UnknownLastEventIdEventType = "two\nlines");
-        Assert.Throws<ArgumentException>(() => options.UnknownLastEventIdEventType = "");
-        Assert.Throws<ArgumentNullException>(() => options.Logger = null!);
+
+        AssertRefused<ArgumentOutOfRangeException>(new SseHubOptions { QueueCapacity = 0 }, "SseHubOptions.QueueCapacity");
+        AssertRefused<ArgumentOutOfRangeException>(new SseHubOptions { MaxReplayBytes = 0 }, "SseHubOptions.MaxReplayBytes");
+        AssertRefused<ArgumentOutOfRangeException>(new SseHubOptions { SlowClientPolicy = (SseSlowClientPolicy)7 }, "SseHubOptions.SlowClientPolicy");
+        AssertRefused<ArgumentOutOfRangeException>(new SseHubOptions { UnknownLastEventId = (SseUnknownLastEventId)7 }, "SseHubOptions.UnknownLastEventId");
+        AssertRefused<ArgumentException>(new SseHubOptions { UnknownLastEventIdEventType = "two\nlines" }, "SseHubOptions.UnknownLastEventIdEventType");
+        AssertRefused<ArgumentException>(new SseHubOptions { UnknownLastEventIdEventType = "" }, "SseHubOptions.UnknownLastEventIdEventType");
+        AssertRefused<ArgumentException>(new SseHubOptions { Logger = null! }, "SseHubOptions.Logger");
+        AssertRefused<ArgumentException>(new SseHubOptions { Name = null! }, "SseHubOptions.Name");
+
+        static void AssertRefused<TException>(SseHubOptions options, string option)
+            where TException : ArgumentException
+        {
+            TException e = Assert.Throws<TException>(() => new SseHub(options));
+            Assert.Equal("options", e.ParamName);
+            Assert.StartsWith(option + " ", e.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Stream_options_are_validated_when_a_stream_starts_and_the_error_names_the_option()
+    {
+        var negativeHeartbeat = new SseStreamOptions { HeartbeatInterval = TimeSpan.FromSeconds(-1) };
+        var e = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => SseStreaming.StreamAsync(new Pipe().Writer, (_, _) => Task.CompletedTask, negativeHeartbeat));
+        Assert.StartsWith("SseStreamOptions.HeartbeatInterval ", e.Message, StringComparison.Ordinal);
+
+        await using var hub = new SseHub();
+        var negativeReconnectionTime = new SseStreamOptions { ReconnectionTime = TimeSpan.FromSeconds(-1) };
+        e = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => hub.StreamAsync(new Pipe().Writer, options: negativeReconnectionTime));
+        Assert.StartsWith("SseStreamOptions.ReconnectionTime ", e.Message, StringComparison.Ordinal);
+        Assert.Equal(0, hub.ConnectionCount);
+
+        // Infinite is the other way to turn heartbeats off, and is accepted.
+        var infinite = new SseStreamOptions { HeartbeatInterval = Timeout.InfiniteTimeSpan };
+        Assert.Equal(SseStreamCompletion.SourceCompleted, await SseStreaming.StreamAsync(new Pipe().Writer, (_, _) => Task.CompletedTask, infinite));
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public sealed class KestrelStreamingTests
     public async Task An_async_enumerable_result_sets_the_headers_streams_every_item_and_ends_with_the_source()
     {
         await using var host = await KestrelHost.StartAsync(app =>
-            app.MapGet("/events", (RequestDelegate)(c => SseResults.Stream(Items(50), NoHeartbeat).ExecuteAsync(c))));
+            app.MapGet("/events", (RequestDelegate)(c => SseResults.Stream(SseSource.From(Items(50)), NoHeartbeat).ExecuteAsync(c))));
 
         var (response, reader) = await Clients.OpenAsync(host.Client, "/events");
         using (response)
@@ -57,7 +57,7 @@ public sealed class KestrelStreamingTests
     {
         var channel = Channel.CreateUnbounded<SseItem<string>>();
         await using var host = await KestrelHost.StartAsync(app =>
-            app.MapGet("/events", (RequestDelegate)(c => c.Response.WriteEventStreamAsync(channel.Reader, NoHeartbeat))));
+            app.MapGet("/events", (RequestDelegate)(c => c.Response.WriteEventStreamAsync(SseSource.From(channel.Reader), NoHeartbeat))));
 
         Task<List<Received>> reading = Clients.ReadWithSseParserAsync(host.Client, "/events");
         for (int i = 0; i < 100; i++)
@@ -66,7 +66,7 @@ public sealed class KestrelStreamingTests
         }
 
         channel.Writer.Complete();
-        List<Received> events = await reading.WaitAsync(TimeSpan.FromSeconds(20));
+        List<Received> events = await reading.WaitAsync(HubWaits.Patience);
         Assert.Equal(100, events.Count);
         Assert.All(events, e => Assert.Equal("chan", e.Type));
         Assert.Equal("line 99\nsecond", events[^1].Data);
@@ -103,7 +103,7 @@ public sealed class KestrelStreamingTests
         }
 
         await using var host = await KestrelHost.StartAsync(app =>
-            app.MapGet("/events", (RequestDelegate)(c => SseResults.Stream(Ticks(), TestJsonContext.Default.Tick, NoHeartbeat).ExecuteAsync(c))));
+            app.MapGet("/events", (RequestDelegate)(c => SseResults.Stream(SseSource.From(Ticks(), TestJsonContext.Default.Tick), NoHeartbeat).ExecuteAsync(c))));
 
         var (response, reader) = await Clients.OpenAsync(host.Client, "/events");
         using (response)
@@ -123,7 +123,7 @@ public sealed class KestrelStreamingTests
     public async Task Retry_is_sent_first_when_configured()
     {
         await using var host = await KestrelHost.StartAsync(app =>
-            app.MapGet("/events", (RequestDelegate)(c => SseResults.Stream(Items(1), new SseStreamOptions { Retry = TimeSpan.FromMilliseconds(1500) }).ExecuteAsync(c))));
+            app.MapGet("/events", (RequestDelegate)(c => SseResults.Stream(SseSource.From(Items(1)), new SseStreamOptions { ReconnectionTime = TimeSpan.FromMilliseconds(1500) }).ExecuteAsync(c))));
 
         var (response, reader) = await Clients.OpenAsync(host.Client, "/events");
         using (response)
@@ -152,7 +152,7 @@ public sealed class KestrelStreamingTests
             app =>
             {
                 app.UseResponseCompression();
-                app.MapGet("/events", (RequestDelegate)(c => SseResults.Stream(Items(3), NoHeartbeat).ExecuteAsync(c)));
+                app.MapGet("/events", (RequestDelegate)(c => SseResults.Stream(SseSource.From(Items(3)), NoHeartbeat).ExecuteAsync(c)));
             },
             services => services.AddResponseCompression(o => o.MimeTypes = ["text/event-stream"]));
 
@@ -176,7 +176,7 @@ public sealed class KestrelStreamingTests
                 for (int i = 0; ; i++)
                 {
                     yield return new SseItem<string>(i.ToString());
-                    await Task.Delay(10, token);
+                    await Task.Yield();
                 }
             }
             finally
@@ -190,7 +190,7 @@ public sealed class KestrelStreamingTests
             app.MapGet("/events", (RequestDelegate)(async c =>
             {
                 c.Response.PrepareEventStream();
-                completion.TrySetResult(await SseStreaming.StreamAsync(c.Response.BodyWriter, Endless(), NoHeartbeat, c.RequestAborted));
+                completion.TrySetResult(await SseStreaming.StreamAsync(c.Response.BodyWriter, SseSource.From(Endless()), NoHeartbeat, c.RequestAborted));
             })));
 
         var (response, reader) = await Clients.OpenAsync(host.Client, "/events");
@@ -198,8 +198,8 @@ public sealed class KestrelStreamingTests
         reader.Dispose();
         response.Dispose();
 
-        Assert.True(await ended.Task.WaitAsync(TimeSpan.FromSeconds(10)));
-        Assert.Equal(SseStreamCompletion.Canceled, await completion.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.True(await ended.Task.WaitAsync(HubWaits.Patience));
+        Assert.Equal(SseStreamCompletion.Canceled, await completion.Task.WaitAsync(HubWaits.Patience));
     }
 
     [Fact]
@@ -219,7 +219,7 @@ public sealed class KestrelStreamingTests
         using (all)
         using (red)
         {
-            await WaitUntil(() => hub.ConnectionCount == 2);
+            await hub.WaitForConnectionsAsync(2);
             hub.Publish("to everyone", id: "1");
             hub.Publish("red only", "color", id: "2", group: "red");
             hub.Publish("blue only", "color", id: "3", group: "blue");
@@ -231,7 +231,7 @@ public sealed class KestrelStreamingTests
                 await Clients.ReadAsync(red, 3));
         }
 
-        await WaitUntil(() => hub.ConnectionCount == 0);
+        await hub.WaitForConnectionsAsync(0);
         Assert.Equal(0, hub.OutstandingBuffers);
     }
 
@@ -251,7 +251,7 @@ public sealed class KestrelStreamingTests
         using (response)
         using (reader)
         {
-            await WaitUntil(() => hub.ConnectionCount == 1);
+            await hub.WaitForConnectionsAsync(1);
             hub.Publish("e11", id: "11");
             List<Received> events = await Clients.ReadAsync(reader, 5);
             Assert.Equal(["e7", "e8", "e9", "e10", "e11"], events.Select(e => e.Data));
@@ -274,20 +274,6 @@ public sealed class KestrelStreamingTests
         using (reader)
         {
             Assert.Equal("abc-42", (await Clients.ReadAsync(reader, 1))[0].Data);
-        }
-    }
-
-    internal static async Task WaitUntil(Func<bool> condition, int timeoutMs = 10_000)
-    {
-        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("The condition did not become true in time.");
-            }
-
-            await Task.Delay(10);
         }
     }
 }

@@ -5,7 +5,6 @@ using System.Net.ServerSentEvents;
 using System.Text;
 using SseCodec.AspNetCore.Tests.Infrastructure;
 using SseCodec.Server;
-using SseCodec.Reference;
 
 namespace SseCodec.AspNetCore.Tests;
 
@@ -14,30 +13,10 @@ public sealed class ServerCoreTests
 {
     private static readonly SseStreamOptions NoHeartbeat = new() { HeartbeatInterval = TimeSpan.Zero };
 
-    private static string Drain(PipeReader reader)
-    {
-        var text = new StringBuilder();
-        while (reader.TryRead(out ReadResult result))
-        {
-            foreach (ReadOnlyMemory<byte> segment in result.Buffer)
-            {
-                text.Append(Encoding.UTF8.GetString(segment.Span));
-            }
-
-            reader.AdvanceTo(result.Buffer.End);
-            if (result.Buffer.IsEmpty || result.IsCompleted)
-            {
-                break;
-            }
-        }
-
-        return text.ToString();
-    }
-
     [Fact]
     public async Task A_heartbeat_comes_after_exactly_the_idle_interval_and_an_event_postpones_it()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new CountingTimeProvider();
         var pipe = new Pipe();
         using var stop = new CancellationTokenSource();
         SseWriter? writer = null;
@@ -51,58 +30,52 @@ public sealed class ServerCoreTests
         await started.Task;
 
         clock.Advance(TimeSpan.FromSeconds(14.9));
-        Assert.Equal("", Drain(pipe.Reader));
+        Assert.Equal("", PipeText.ReadAvailable(pipe.Reader));
         clock.Advance(TimeSpan.FromSeconds(0.1));
-        await KestrelStreamingTests.WaitUntil(() => pipe.Reader.TryRead(out var r) && Consume(pipe.Reader, r) == ":\n");
+        Assert.Equal(":\n", await PipeText.ReadAtLeastAsync(pipe.Reader, 2));
 
         // t = 15 s: heartbeat. An event at t = 20 s moves the next heartbeat from 30 s to 35 s.
         clock.Advance(TimeSpan.FromSeconds(5));
         await writer!.WriteEventAsync("tick");
-        Assert.Equal("data: tick\n\n", Drain(pipe.Reader));
+        Assert.Equal("data: tick\n\n", PipeText.ReadAvailable(pipe.Reader));
         clock.Advance(TimeSpan.FromSeconds(14));
-        Assert.Equal("", Drain(pipe.Reader));
+        Assert.Equal("", PipeText.ReadAvailable(pipe.Reader));
         clock.Advance(TimeSpan.FromSeconds(1));
-        await KestrelStreamingTests.WaitUntil(() => pipe.Reader.TryRead(out var r) && Consume(pipe.Reader, r) == ":\n");
+        Assert.Equal(":\n", await PipeText.ReadAtLeastAsync(pipe.Reader, 2));
 
         stop.Cancel();
         Assert.Equal(SseStreamCompletion.Canceled, await streaming);
-        Assert.Equal(0, clock.ActiveTimers);
-    }
-
-    private static string Consume(PipeReader reader, ReadResult result)
-    {
-        string text = Encoding.UTF8.GetString(result.Buffer.ToArray());
-        reader.AdvanceTo(result.Buffer.End);
-        return text;
+        Assert.Equal(0, clock.LiveTimers);
     }
 
     [Fact]
     public async Task Heartbeats_follow_a_configured_interval_and_can_be_turned_off()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new CountingTimeProvider();
         var pipe = new Pipe();
         using var stop = new CancellationTokenSource();
         Task<SseStreamCompletion> streaming = SseStreaming.StreamAsync(pipe.Writer, (_, t) => Task.Delay(Timeout.Infinite, t),
             new SseStreamOptions { TimeProvider = clock, HeartbeatInterval = TimeSpan.FromSeconds(2) }, stop.Token);
-        await KestrelStreamingTests.WaitUntil(() => clock.ActiveTimers == 1);
+        Assert.Equal(1, clock.LiveTimers);
         string seen = "";
         for (int i = 0; i < 3; i++)
         {
             clock.Advance(TimeSpan.FromSeconds(2));
-            await KestrelStreamingTests.WaitUntil(() => (seen += Drain(pipe.Reader)).Length == 2 * (i + 1));
+            seen += await PipeText.ReadAtLeastAsync(pipe.Reader, 2);
         }
 
         Assert.Equal(":\n:\n:\n", seen);
         stop.Cancel();
         await streaming;
+        Assert.Equal(0, clock.LiveTimers);
 
         var quiet = new Pipe();
         using var stop2 = new CancellationTokenSource();
         Task<SseStreamCompletion> silent = SseStreaming.StreamAsync(quiet.Writer, (_, t) => Task.Delay(Timeout.Infinite, t),
             new SseStreamOptions { TimeProvider = clock, HeartbeatInterval = TimeSpan.Zero }, stop2.Token);
         clock.Advance(TimeSpan.FromHours(1));
-        Assert.Equal(0, clock.ActiveTimers);
-        Assert.Equal("", Drain(quiet.Reader));
+        Assert.Equal(0, clock.LiveTimers);
+        Assert.Equal("", PipeText.ReadAvailable(quiet.Reader));
         stop2.Cancel();
         Assert.Equal(SseStreamCompletion.Canceled, await silent);
         Assert.Equal(TimeSpan.FromSeconds(15), new SseStreamOptions().HeartbeatInterval);
@@ -111,7 +84,7 @@ public sealed class ServerCoreTests
     [Fact]
     public async Task A_coalescing_policy_holds_events_until_its_delay_then_flushes_them_together()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new CountingTimeProvider();
         var pipe = new Pipe();
         using var stop = new CancellationTokenSource();
         var written = new TaskCompletionSource();
@@ -128,11 +101,9 @@ public sealed class ServerCoreTests
         await written.Task;
 
         clock.Advance(TimeSpan.FromMilliseconds(49));
-        Assert.Equal("", Drain(pipe.Reader));
+        Assert.Equal("", PipeText.ReadAvailable(pipe.Reader));
         clock.Advance(TimeSpan.FromMilliseconds(1));
-        string seen = "";
-        await KestrelStreamingTests.WaitUntil(() => (seen += Drain(pipe.Reader)).Length >= 27);
-        Assert.Equal("data: 0\n\ndata: 1\n\ndata: 2\n\n", seen);
+        Assert.Equal("data: 0\n\ndata: 1\n\ndata: 2\n\n", await PipeText.ReadAtLeastAsync(pipe.Reader, 27));
 
         stop.Cancel();
         Assert.Equal(SseStreamCompletion.Canceled, await streaming);
@@ -142,8 +113,8 @@ public sealed class ServerCoreTests
     public async Task Streaming_into_a_plain_stream_writes_the_encoder_bytes_and_reports_the_source_end()
     {
         var stream = new MemoryStream();
-        SseStreamCompletion completion = await SseStreaming.StreamAsync(stream, ToAsync(["a", "b\nc"]), static (w, s) => SseEncoder.WriteEvent(w, s.AsSpan(), "t"),
-            new SseStreamOptions { Retry = TimeSpan.FromSeconds(3), HeartbeatInterval = TimeSpan.Zero });
+        SseStreamCompletion completion = await SseStreaming.StreamAsync(stream, SseSource.From(ToAsync(["a", "b\nc"]), static (w, s) => SseEncoder.WriteEvent(w, s.AsSpan(), "t")),
+            new SseStreamOptions { ReconnectionTime = TimeSpan.FromSeconds(3), HeartbeatInterval = TimeSpan.Zero });
         Assert.Equal(SseStreamCompletion.SourceCompleted, completion);
         Assert.Equal("retry: 3000\nevent: t\ndata: a\n\nevent: t\ndata: b\ndata: c\n\n", Encoding.UTF8.GetString(stream.ToArray()));
         Assert.True(stream.CanWrite, "the caller's stream is left open");
@@ -186,7 +157,7 @@ public sealed class ServerCoreTests
         Task<SseStreamCompletion> streaming = hub.StreamAsync(pipe.Writer, lastEventId, null, NoHeartbeat, stop.Token);
         using var reader = new SseReader(pipe.Reader, leaveOpen: true);
         var ids = new List<string>();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var timeout = new CancellationTokenSource(HubWaits.Patience);
         while (ids.Count < expected && await reader.ReadAsync(timeout.Token))
         {
             ids.Add(reader.Current.LastEventId);
@@ -213,7 +184,7 @@ public sealed class ServerCoreTests
 
         // The newest: nothing to replay, the next live event comes next.
         Task<List<string>> live = ReplayAsync(hub, "8", 1);
-        await KestrelStreamingTests.WaitUntil(() => hub.ConnectionCount == 1);
+        await hub.WaitForConnectionsAsync(1);
         hub.Publish("e9", id: "9");
         Assert.Equal(["9"], await live);
 
@@ -224,7 +195,7 @@ public sealed class ServerCoreTests
         Assert.False((await history.ReadAfterAsync(3, long.MaxValue, default)).Contiguous);
         Assert.True((await history.ReadAfterAsync(4, long.MaxValue, default)).Contiguous);
 
-        await KestrelStreamingTests.WaitUntil(() => hub.ConnectionCount == 0);
+        await hub.WaitForConnectionsAsync(0);
         Assert.Equal(0, hub.OutstandingBuffers);
     }
 
@@ -247,30 +218,35 @@ public sealed class ServerCoreTests
         // A queue large enough that drop-oldest never fires: any gap would be the replay's.
         await using SseHub hub = HubWithHistory(100_000, out _, queue: 1_000_000);
         using var stop = new CancellationTokenSource();
-        int published = 0;
-        Task publisher = Task.Run(() =>
+
+        // Each round allows the publisher 400 more events and starts a replay 50 events back: the publisher is still
+        // going while the replay catches up and turns live, whatever the machine's speed.
+        using var allowance = new SemaphoreSlim(0);
+        var published = new Progress();
+        Task publisher = Task.Run(async () =>
         {
-            while (!stop.IsCancellationRequested)
+            int n = 0;
+            while (true)
             {
-                int n = Interlocked.Increment(ref published);
+                await allowance.WaitAsync(stop.Token);
+                n++;
                 hub.Publish("x", id: n.ToString());
-                if (n % 50 == 0)
-                {
-                    Thread.Sleep(1);
-                }
+                published.Add();
             }
         });
 
-        await KestrelStreamingTests.WaitUntil(() => Volatile.Read(ref published) > 100);
+        allowance.Release(100);
+        await published.WhenAtLeast(100).WaitAsync(HubWaits.Patience);
         for (int round = 0; round < 20; round++)
         {
-            int from = Volatile.Read(ref published) - 50;
+            int from = (int)published.Value - 50;
+            allowance.Release(400);
             List<string> ids = await ReplayAsync(hub, from.ToString(), 200);
             Assert.Equal(Enumerable.Range(from + 1, 200).Select(i => i.ToString()), ids);
         }
 
         stop.Cancel();
-        await publisher;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => publisher);
     }
 
     [Fact]
@@ -282,7 +258,7 @@ public sealed class ServerCoreTests
         using var stop = new CancellationTokenSource();
         Task<SseStreamCompletion> s1 = hub.StreamAsync(stalled.Writer, options: NoHeartbeat, cancellationToken: stop.Token);
         Task<SseStreamCompletion> s2 = hub.StreamAsync(healthy.Writer, options: NoHeartbeat, cancellationToken: stop.Token);
-        await KestrelStreamingTests.WaitUntil(() => hub.ConnectionCount == 2);
+        await hub.WaitForConnectionsAsync(2);
 
         using var reader = new SseReader(healthy.Reader, leaveOpen: true);
         long dropped = 0;
@@ -319,7 +295,7 @@ public sealed class ServerCoreTests
         await using var hub = new SseHub(new SseHubOptions { QueueCapacity = 8, SlowClientPolicy = SseSlowClientPolicy.Disconnect, Name = "disc-" + Guid.NewGuid() });
         var stalled = new Pipe(new PipeOptions(pauseWriterThreshold: 512, resumeWriterThreshold: 256));
         Task<SseStreamCompletion> streaming = hub.StreamAsync(stalled.Writer, options: NoHeartbeat);
-        await KestrelStreamingTests.WaitUntil(() => hub.ConnectionCount == 1);
+        await hub.WaitForConnectionsAsync(1);
         long disconnects = 0;
         using var listener = Listen("ssecodec.server.slow_client.disconnects", hub, v => Interlocked.Add(ref disconnects, v));
 
@@ -328,7 +304,7 @@ public sealed class ServerCoreTests
             hub.Publish(new string('d', 100));
         }
 
-        Assert.Equal(SseStreamCompletion.SlowClient, await streaming.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(SseStreamCompletion.SlowClient, await streaming.WaitAsync(HubWaits.Patience));
         Assert.Equal(0, hub.ConnectionCount);
         Assert.Equal(0, hub.OutstandingBuffers);
         Assert.Equal(1, Interlocked.Read(ref disconnects));
@@ -341,7 +317,7 @@ public sealed class ServerCoreTests
         var stalled = new Pipe(new PipeOptions(pauseWriterThreshold: 256, resumeWriterThreshold: 128));
         using var stop = new CancellationTokenSource();
         Task<SseStreamCompletion> streaming = hub.StreamAsync(stalled.Writer, groups: ["g"], options: NoHeartbeat, cancellationToken: stop.Token);
-        await KestrelStreamingTests.WaitUntil(() => hub.ConnectionCount == 1);
+        await hub.WaitForConnectionsAsync(1);
         for (int i = 0; i < 50; i++)
         {
             hub.Publish("queued " + i, group: i % 2 == 0 ? "g" : null);
@@ -349,7 +325,7 @@ public sealed class ServerCoreTests
 
         Assert.True(hub.OutstandingBuffers > 0);
         stop.Cancel();
-        Assert.Equal(SseStreamCompletion.Canceled, await streaming.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(SseStreamCompletion.Canceled, await streaming.WaitAsync(HubWaits.Patience));
         Assert.Equal(0, hub.ConnectionCount);
         Assert.Equal(0, hub.OutstandingBuffers);
 
@@ -364,9 +340,9 @@ public sealed class ServerCoreTests
         var hub = new SseHub();
         var pipe = new Pipe();
         Task<SseStreamCompletion> streaming = hub.StreamAsync(pipe.Writer, options: NoHeartbeat);
-        await KestrelStreamingTests.WaitUntil(() => hub.ConnectionCount == 1);
+        await hub.WaitForConnectionsAsync(1);
         await hub.DisposeAsync();
-        Assert.Equal(SseStreamCompletion.SourceCompleted, await streaming.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(SseStreamCompletion.SourceCompleted, await streaming.WaitAsync(HubWaits.Patience));
         Assert.Throws<ObjectDisposedException>(() => hub.Publish("late"));
     }
 
@@ -382,10 +358,18 @@ public sealed class ServerCoreTests
         var pipes = new[] { new Pipe(), new Pipe() };
         using var stop = new CancellationTokenSource();
         Task[] streams = pipes.Select(p => (Task)hub.StreamAsync(p.Writer, options: NoHeartbeat, cancellationToken: stop.Token)).ToArray();
-        await KestrelStreamingTests.WaitUntil(() => Interlocked.Read(ref connections) == 2);
+        await hub.WaitForConnectionsAsync(2);
+        Assert.Equal(2, Interlocked.Read(ref connections));
         hub.Publish("hello");                   // "data: hello\n\n" = 13 bytes
         hub.Publish("world", "w");             // "event: w\ndata: world\n\n" = 22 bytes
-        await KestrelStreamingTests.WaitUntil(() => Interlocked.Read(ref bytes) == 2 * (13 + 22));
+
+        // A connection counts its bytes as it writes them, before it flushes: once both pipes have them, they are counted.
+        foreach (Pipe pipe in pipes)
+        {
+            Assert.Equal(13 + 22, (await PipeText.ReadAtLeastAsync(pipe.Reader, 13 + 22)).Length);
+        }
+
+        Assert.Equal(2 * (13 + 22), Interlocked.Read(ref bytes));
         Assert.Equal(2, Interlocked.Read(ref events));
         stop.Cancel();
         await Task.WhenAll(streams);

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Time.Testing;
 using SseCodec.AspNetCore.Tests.Infrastructure;
 using SseCodec.Client;
 using SseCodec.Server;
@@ -14,9 +15,14 @@ public sealed class SseClientEndToEndTests
     public async Task SseClient_dropped_by_the_server_reconnects_after_retry_and_resumes_with_no_gap_and_no_duplicate()
     {
         await using var hub = new SseHub(new SseHubOptions { History = new SseMemoryEventHistory(10_000) });
-        var options = new SseStreamOptions { Retry = TimeSpan.FromMilliseconds(50), HeartbeatInterval = TimeSpan.Zero };
+        var options = new SseStreamOptions { ReconnectionTime = TimeSpan.FromMilliseconds(50), HeartbeatInterval = TimeSpan.Zero };
         var lastEventIds = new List<string?>();
         int requests = 0;
+
+        // The first two connections are dropped by the server when the test says: after the client has read 100 and 200 events.
+        using var dropFirst = new CancellationTokenSource();
+        using var dropSecond = new CancellationTokenSource();
+        CancellationTokenSource[] drops = [dropFirst, dropSecond];
         await using var host = await KestrelHost.StartAsync(app =>
             app.MapGet("/events", (RequestDelegate)(async c =>
             {
@@ -25,11 +31,10 @@ public sealed class SseClientEndToEndTests
                     lastEventIds.Add(c.Request.GetLastEventId());
                 }
 
-                if (Interlocked.Increment(ref requests) <= 2)
+                int request = Interlocked.Increment(ref requests) - 1;
+                if (request < drops.Length)
                 {
-                    // The first two connections are dropped by the server after a moment.
-                    using var drop = CancellationTokenSource.CreateLinkedTokenSource(c.RequestAborted);
-                    drop.CancelAfter(TimeSpan.FromMilliseconds(150));
+                    using var drop = CancellationTokenSource.CreateLinkedTokenSource(c.RequestAborted, drops[request].Token);
                     c.Response.PrepareEventStream();
                     await hub.StreamAsync(c.Response.BodyWriter, c.Request.GetLastEventId(), null, options, drop.Token);
                     c.Abort();
@@ -40,27 +45,30 @@ public sealed class SseClientEndToEndTests
             })));
 
         await using var client = new SseClient(host.Client, new Uri(host.Address, "/events"), new SseClientOptions { UseJitter = false });
-        using var stop = new CancellationTokenSource();
+        var received = new Progress();
+
+        // The publisher keeps at most 50 events ahead of the reader, so that events are published across both drops.
         Task publisher = Task.Run(async () =>
         {
-            while (hub.ConnectionCount == 0)
-            {
-                await Task.Delay(1);
-            }
-
+            await hub.WaitForConnectionsAsync(1);
             for (int n = 1; n <= 300; n++)
             {
+                await received.WhenAtLeast(n - 50).WaitAsync(HubWaits.Patience);
                 hub.Publish($"event {n}", "tick", n.ToString());
-                await Task.Delay(2, stop.Token);
             }
         });
 
         var ids = new List<int>();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var timeout = new CancellationTokenSource(HubWaits.Patience);
         while (ids.Count < 300 && await client.ReadAsync(timeout.Token))
         {
             Assert.Equal("tick", client.Current.EventType);
             ids.Add(int.Parse(client.Current.LastEventId));
+            received.Add();
+            if (ids.Count is 100 or 200)
+            {
+                await drops[(ids.Count / 100) - 1].CancelAsync();
+            }
         }
 
         await publisher;
@@ -82,7 +90,7 @@ public sealed class SseClientEndToEndTests
                     : SseResults.StopReconnecting().ExecuteAsync(c))));
 
         await using var client = new SseClient(host.Client, new Uri(host.Address, "/events"), new SseClientOptions { UseJitter = false });
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var timeout = new CancellationTokenSource(HubWaits.Patience);
         Assert.True(await client.ReadAsync(timeout.Token));
         Assert.Equal("only", client.Current.GetDataString());
         Assert.False(await client.ReadAsync(timeout.Token));
@@ -93,23 +101,28 @@ public sealed class SseClientEndToEndTests
     [Fact]
     public async Task SseClient_sees_heartbeats_as_comments()
     {
+        var clock = new FakeTimeProvider();
+        var options = new SseStreamOptions { HeartbeatInterval = TimeSpan.FromSeconds(15), TimeProvider = clock };
         await using var hub = new SseHub();
         await using var host = await KestrelHost.StartAsync(app =>
-            app.MapGet("/events", (RequestDelegate)(c => SseResults.Subscribe(hub, null, new SseStreamOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(100) }).ExecuteAsync(c))));
+            app.MapGet("/events", (RequestDelegate)(c => SseResults.Subscribe(hub, null, options).ExecuteAsync(c))));
 
         await using var client = new SseClient(host.Client, new Uri(host.Address, "/events"));
-        int comments = 0;
-        client.CommentReceived += (_, _) =>
-        {
-            if (Interlocked.Increment(ref comments) == 3)
-            {
-                hub.Publish("after three heartbeats");
-            }
-        };
+        var comments = new Progress();
+        client.CommentReceived += (_, _) => comments.Add();
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        Assert.True(await client.ReadAsync(timeout.Token));
+        using var timeout = new CancellationTokenSource(HubWaits.Patience);
+        Task<bool> reading = client.ReadAsync(timeout.Token).AsTask();
+        await hub.WaitForConnectionsAsync(1);
+        for (int i = 1; i <= 3; i++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(15));
+            await comments.WhenAtLeast(i).WaitAsync(HubWaits.Patience);
+        }
+
+        hub.Publish("after three heartbeats");
+        Assert.True(await reading);
         Assert.Equal("after three heartbeats", client.Current.GetDataString());
-        Assert.True(comments >= 3);
+        Assert.Equal(3, comments.Value);
     }
 }
