@@ -36,6 +36,10 @@ namespace SseCodec.Client;
 public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncDisposable
 {
     private const string LastEventIdHeader = "Last-Event-ID";
+
+    // netstandard2.0's HttpStatusCode has no names for these.
+    private const HttpStatusCode TooManyRequests = (HttpStatusCode)429;
+    private const HttpStatusCode PermanentRedirect = (HttpStatusCode)308;
     private static readonly MediaTypeWithQualityHeaderValue EventStreamAccept = new("text/event-stream");
     private static readonly CacheControlHeaderValue NoCache = new() { NoCache = true };
 
@@ -75,14 +79,19 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
     /// <summary>Creates a client that makes its own <see cref="HttpClient"/>, disposed with the client.</summary>
     /// <param name="url">The absolute URL of the event stream.</param>
     /// <param name="options">Request and reconnection settings; the defaults when <see langword="null"/>.</param>
-    /// <remarks>Its handler sends a non-ASCII <c>Last-Event-ID</c> as UTF-8, as the spec asks.</remarks>
+    /// <remarks>
+    /// Its handler sends a non-ASCII <c>Last-Event-ID</c> as UTF-8, as the spec asks. In the netstandard2.0 build the
+    /// handler is <see cref="HttpClientHandler"/> (netstandard2.0 has no <c>SocketsHttpHandler</c>): it decodes gzip
+    /// and deflate but not brotli, and a non-ASCII ID is handed to it as its UTF-8 bytes, one char per byte, which
+    /// .NET Framework's handler writes unchanged and .NET Core's refuses (the request fails as a connection error).
+    /// </remarks>
     public SseClient(Uri url, SseClientOptions? options = null)
         : this(CreateHttpClient(), url, options, disposeHttpClient: true)
     {
     }
 
     /// <summary>Creates a client over an <see cref="HttpClient"/> the caller owns (from <c>IHttpClientFactory</c>, say).</summary>
-    /// <param name="httpClient">The client to send requests with. Its handler decides on redirects, HTTP versions and proxies; its <see cref="HttpClient.DefaultRequestVersion"/> and <see cref="HttpClient.DefaultVersionPolicy"/> apply.</param>
+    /// <param name="httpClient">The client to send requests with. Its handler decides on redirects, HTTP versions and proxies; its <c>DefaultRequestVersion</c> and <c>DefaultVersionPolicy</c> apply (not in the netstandard2.0 build, which cannot read them: requests there have <see cref="HttpRequestMessage"/>'s default version unless <see cref="SseClientOptions.ConfigureRequest"/> sets one).</param>
     /// <param name="url">The URL of the event stream; relative to <see cref="HttpClient.BaseAddress"/> if not absolute.</param>
     /// <param name="options">Request and reconnection settings; the defaults when <see langword="null"/>.</param>
     /// <param name="disposeHttpClient"><see langword="true"/> to dispose <paramref name="httpClient"/> with this client.</param>
@@ -359,7 +368,9 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
         }
     }
 
+#if NET
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+#endif
     private async ValueTask<bool> ReadCoreAsync(ValueTask<SseItemKind>? firstRead, CancellationToken cancellationToken)
     {
         try
@@ -456,7 +467,7 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
             }
 
             // A connection that could not be made sent nothing: safe to retry, whatever the method.
-            bool requestUnsent = exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
+            bool requestUnsent = IsConnectFailure(exception);
             return await HandleInterruptionAsync(exception, attempt, requestUnsent, cancellationToken).ConfigureAwait(false) == StepOutcome.Closed
                 ? ConnectOutcome.Closed
                 : ConnectOutcome.Retry;
@@ -467,6 +478,20 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
             throw;
         }
     }
+
+    /// <summary>Whether <paramref name="exception"/> says that no connection could be made, so no byte of the request was sent.</summary>
+    private static bool IsConnectFailure(Exception exception) =>
+#if NET
+        exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
+#else
+        // netstandard2.0 has no HttpRequestError: the handler's inner exception says it (a socket error on .NET Core,
+        // a WebException on .NET Framework).
+        exception is HttpRequestException
+        {
+            InnerException: System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused or System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.NoData or System.Net.Sockets.SocketError.TryAgain or System.Net.Sockets.SocketError.NetworkUnreachable or System.Net.Sockets.SocketError.HostUnreachable }
+                or WebException { Status: WebExceptionStatus.ConnectFailure or WebExceptionStatus.NameResolutionFailure or WebExceptionStatus.ProxyNameResolutionFailure },
+        };
+#endif
 
     private async ValueTask<ConnectOutcome> ProcessResponseAsync(HttpResponseMessage response, CancellationTokenSource attempt, CancellationToken cancellationToken)
     {
@@ -490,7 +515,7 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
                 contentType,
                 errorBody,
                 $"The event stream at {response.RequestMessage?.RequestUri ?? _url} answered {(int)status} {response.ReasonPhrase} (content type {contentType ?? "none"}); expected 200 with text/event-stream.{DescribeBody(errorBody)}");
-            if (_options.RetryServerErrors && ((int)status >= 500 || status == HttpStatusCode.TooManyRequests))
+            if (_options.RetryServerErrors && ((int)status >= 500 || status == TooManyRequests))
             {
                 TimeSpan? retryAfter = GetRetryAfter(response);
                 response.Dispose();
@@ -643,7 +668,9 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
         return text.Length > MaxShown ? $" Body: {text.Slice(0, MaxShown)}…" : $" Body: {text}";
     }
 
+#if NET
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+#endif
     private async ValueTask<StepOutcome> ReadFromConnectionAsync(ValueTask<SseItemKind>? firstRead, CancellationToken cancellationToken)
     {
         SseConnection connection = _connection!;
@@ -768,7 +795,11 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
         {
             throw FailConnection(new SseConnectionException(
                 SseFailureReason.RetriesExhausted,
+#if NET
                 (exception as HttpRequestException)?.StatusCode,
+#else
+                (exception as SseConnectionException)?.StatusCode,
+#endif
                 null,
                 $"Gave up on the event stream at {_url} after {maxRetries} reconnection(s) in a row without an event (MaxRetries); the last failure: {reason}{(exception is null ? string.Empty : $": {exception.Message}")}",
                 exception));
@@ -875,7 +906,11 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
 
     private CancellationTokenSource BeginAttempt()
     {
+#if NET
         var attempt = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
+#else
+        CancellationTokenSource attempt = _time.CreateCancellationTokenSource(Timeout.InfiniteTimeSpan);
+#endif
         CancellationTokenSource? previous;
         bool closed;
         lock (_gate)
@@ -930,7 +965,7 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
             }
 
             HttpStatusCode status = response.StatusCode;
-            if (status is not (HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect)
+            if (status is not (HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or PermanentRedirect)
                 || response.Headers.Location is not { } location)
             {
                 return response;
@@ -981,6 +1016,32 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
         }
     }
 
+#if !NET
+    /// <summary>
+    /// The value to give HttpClientHandler for a header that must go out as UTF-8: each UTF-8 byte as the char of the
+    /// same number, which .NET Framework's handler writes as that byte. An ASCII value is returned as it is.
+    /// </summary>
+    private static string AsHeaderBytes(string value)
+    {
+        foreach (char c in value)
+        {
+            if (c > 0x7F)
+            {
+                byte[] utf8 = Encoding.UTF8.GetBytes(value);
+                char[] chars = new char[utf8.Length];
+                for (int i = 0; i < utf8.Length; i++)
+                {
+                    chars[i] = (char)utf8[i];
+                }
+
+                return new string(chars);
+            }
+        }
+
+        return value;
+    }
+#endif
+
     private static bool IsSameOrigin(Uri a, Uri b) =>
         string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase)
         && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase)
@@ -989,11 +1050,17 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
     /// <summary>Makes one request; <paramref name="withCallerHeaders"/> false leaves out Headers and ConfigureRequest, for another origin.</summary>
     private HttpRequestMessage CreateRequest(Uri url, HttpMethod method, bool withBody, bool withCallerHeaders)
     {
+#if NET
         var request = new HttpRequestMessage(method, url)
         {
             Version = _httpClient.DefaultRequestVersion,
             VersionPolicy = _httpClient.DefaultVersionPolicy,
         };
+#else
+        // netstandard2.0's HttpClient has no DefaultRequestVersion or DefaultVersionPolicy to copy: the request keeps
+        // its default version, which ConfigureRequest may change.
+        var request = new HttpRequestMessage(method, url);
+#endif
         request.Headers.Accept.Add(EventStreamAccept);
         request.Headers.CacheControl = NoCache;
 
@@ -1003,7 +1070,11 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
         string lastEventId = _decoder!.LastEventId;
         if (lastEventId.Length != 0)
         {
+#if NET
             request.Headers.TryAddWithoutValidation(LastEventIdHeader, lastEventId);
+#else
+            request.Headers.TryAddWithoutValidation(LastEventIdHeader, AsHeaderBytes(lastEventId));
+#endif
         }
 
         request.Content = withBody ? _options.ContentFactory?.Invoke() : null;
@@ -1131,6 +1202,7 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
         }
     }
 
+#if NET
     private static HttpClient CreateHttpClient() =>
         new(new SocketsHttpHandler
         {
@@ -1153,6 +1225,20 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
             // The read timeout, if any, bounds the wait for headers; HttpClient's own 100 s default would cut long LLM calls.
             Timeout = Timeout.InfiniteTimeSpan,
         };
+#else
+    // netstandard2.0 has no SocketsHttpHandler: HttpClientHandler with the same choices where it has them. It has no
+    // header encoding selector (see AsHeaderBytes) and no brotli.
+    private static HttpClient CreateHttpClient() =>
+        new(new HttpClientHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+        })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+#endif
 
     private enum ConnectOutcome
     {

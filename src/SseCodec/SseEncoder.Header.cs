@@ -43,7 +43,7 @@ public static partial class SseEncoder
 
             // Spec: "If the event type buffer has a value other than the empty string, change the type of the newly
             // created event to equal the value of the event type buffer." Empty and "message" both give "message".
-            if (!string.IsNullOrEmpty(eventType) && !eventType.Equals("message", StringComparison.Ordinal))
+            if (!string.IsNullOrEmpty(eventType) && !eventType!.Equals("message", StringComparison.Ordinal))
             {
                 _eventType = eventType;
                 expectedSize += EventPrefix.Length + eventType.Length + 1;
