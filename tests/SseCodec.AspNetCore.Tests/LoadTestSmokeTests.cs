@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SseCodec.AspNetCore.Tests.Infrastructure;
 
 namespace SseCodec.AspNetCore.Tests;
 
@@ -11,10 +12,8 @@ public sealed class LoadTestSmokeTests
     [Fact]
     public async Task The_reduced_load_test_passes_in_separate_processes()
     {
-        string dll = Path.Combine(AppContext.BaseDirectory, "SseCodec.LoadTest.dll");
-        Assert.True(File.Exists(dll), dll);
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string arg in new[] { dll, "--idle", "300", "--hold", "4", "--heartbeat", "1", "--broadcast", "100", "--events", "200", "--stalled-events", "2000", "--readers", "10" })
+        ProcessStartInfo info = SpawnedProgram.StartInfo(SpawnedProgram.LoadTest);
+        foreach (string arg in new[] { "--idle", "300", "--hold", "4", "--heartbeat", "1", "--broadcast", "100", "--events", "200", "--stalled-events", "2000", "--readers", "10" })
         {
             info.ArgumentList.Add(arg);
         }
