@@ -1,3 +1,6 @@
+// The net10.0 suite only: the process this starts is the net10.0 build of the tool whatever runtime the suite runs
+// on (Infrastructure/SpawnedProgram.cs), so the net9.0 and net8.0 suites would repeat the very same run.
+#if NET10_0
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using SseCodec.AspNetCore.Tests.Infrastructure;
@@ -264,3 +267,4 @@ public sealed partial class CliSignalTests
         }
     }
 }
+#endif
