@@ -81,6 +81,15 @@ internal static class EncodeCommand
         return SseCommand.ExitOk;
     }
 
+    /// <summary>
+    /// <paramref name="value"/> milliseconds, exactly, on every target: before .NET 9 TimeSpan.FromMilliseconds has only a
+    /// double overload, which rounds large values. Out of TimeSpan's range it throws, as .NET 9's long overload does.
+    /// </summary>
+    private static TimeSpan Milliseconds(long value) =>
+        value is >= long.MinValue / TimeSpan.TicksPerMillisecond and <= long.MaxValue / TimeSpan.TicksPerMillisecond
+            ? TimeSpan.FromTicks(value * TimeSpan.TicksPerMillisecond)
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "retry is out of TimeSpan's range");
+
     /// <summary>Writes the event stream form of one JSON line.</summary>
     /// <returns>The stream's last event ID after it.</returns>
     private static string Encode(IBufferWriter<byte> output, string line, string lastId)
@@ -102,7 +111,7 @@ internal static class EncodeCommand
                 case "data": data = property.Value.GetString(); break;
                 case "id": id = property.Value.GetString(); break;
                 case "comment": comment = property.Value.GetString(); break;
-                case "retry": retry = TimeSpan.FromMilliseconds(property.Value.GetInt64()); break;
+                case "retry": retry = Milliseconds(property.Value.GetInt64()); break;
                 default: throw new FormatException($"unknown field '{property.Name}'");
             }
         }

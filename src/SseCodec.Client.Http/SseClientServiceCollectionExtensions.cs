@@ -13,7 +13,7 @@ public static class SseClientServiceCollectionExtensions
     /// <see cref="SseClientOptions.ReadTimeout"/> bounds silence instead.
     /// </summary>
     /// <remarks>
-    /// The primary handler is a <see cref="SocketsHttpHandler"/> that writes <c>Last-Event-ID</c> as UTF-8, so that
+    /// The primary handler is a <c>SocketsHttpHandler</c> that writes <c>Last-Event-ID</c> as UTF-8, so that
     /// every <see cref="SseClientOptions.LastEventIdEncoding"/> works, <see cref="SseLastEventIdEncoding.Utf8"/> (the
     /// default) included. A primary handler configured after this one replaces it: with one that cannot write UTF-8
     /// headers, choose <see cref="SseLastEventIdEncoding.PercentEncoded"/> or <see cref="SseLastEventIdEncoding.AsciiOnly"/>.
@@ -27,15 +27,20 @@ public static class SseClientServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(name);
         services.TryAddSingleton<ISseClientFactory, SseClientFactory>();
-        return services
-            .AddHttpClient(name, client =>
-            {
-                client.Timeout = Timeout.InfiniteTimeSpan;
-                configureClient?.Invoke(client);
-            })
-            .UseSocketsHttpHandler(static (handler, _) =>
-                // Spec: the last event ID string is "encoded as UTF-8" in the Last-Event-ID header.
-                handler.RequestHeaderEncodingSelector = static (header, _) =>
-                    string.Equals(header, "Last-Event-ID", StringComparison.OrdinalIgnoreCase) ? Encoding.UTF8 : null);
+        IHttpClientBuilder builder = services.AddHttpClient(name, client =>
+        {
+            client.Timeout = Timeout.InfiniteTimeSpan;
+            configureClient?.Invoke(client);
+        });
+#if NET
+        return builder.UseSocketsHttpHandler(static (handler, _) =>
+            // Spec: the last event ID string is "encoded as UTF-8" in the Last-Event-ID header.
+            handler.RequestHeaderEncodingSelector = static (header, _) =>
+                string.Equals(header, "Last-Event-ID", StringComparison.OrdinalIgnoreCase) ? Encoding.UTF8 : null);
+#else
+        // netstandard2.0 has no SocketsHttpHandler: the factory's default handler, and SseClientOptions.LastEventIdEncoding
+        // decides how a non-ASCII ID goes (see SseClient's remarks on the netstandard2.0 build).
+        return builder;
+#endif
     }
 }

@@ -18,7 +18,11 @@ internal sealed class ConnectionAttempt : IDisposable
     {
         _time = time;
         _readTimeout = readTimeout;
+#if NET
         _source = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+#else
+        _source = time.CreateCancellationTokenSource(Timeout.InfiniteTimeSpan);
+#endif
     }
 
     public CancellationToken Token => _source.Token;

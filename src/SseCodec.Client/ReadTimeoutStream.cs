@@ -39,7 +39,12 @@ internal sealed class ReadTimeoutStream : Stream
         set => throw new NotSupportedException();
     }
 
+#if NET
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+#else
+    // netstandard2.0's Stream has no ReadAsync over Memory to override: the array overload below is what callers reach.
+    public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+#endif
     {
         ValueTask<int> read = _body.ReadAsync(buffer, cancellationToken);
         if (read.IsCompleted)
@@ -81,7 +86,9 @@ internal sealed class ReadTimeoutStream : Stream
     }
 
     // Pooled: a stream of small events waits on the network often, and each wait must not allocate.
+#if NET
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+#endif
     private async ValueTask<int> AwaitThenDisarmAsync(ValueTask<int> read)
     {
         try

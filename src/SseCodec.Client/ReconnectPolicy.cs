@@ -30,7 +30,7 @@ internal sealed class ReconnectPolicy
 
     /// <param name="options">The client's options, read here once.</param>
     /// <param name="time">The clock that measures how long a connection stayed open.</param>
-    /// <param name="jitter">Randomizes a backed-off wait when <see cref="SseClientOptions.UseJitter"/> is on; <see cref="Random.Shared"/> when <see langword="null"/>.</param>
+    /// <param name="jitter">Randomizes a backed-off wait when <see cref="SseClientOptions.UseJitter"/> is on; <c>Random.Shared</c> when <see langword="null"/>.</param>
     public ReconnectPolicy(SseClientOptions options, TimeProvider time, Random? jitter = null)
     {
         _time = time;

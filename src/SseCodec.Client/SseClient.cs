@@ -63,7 +63,12 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
     /// <summary>Creates a client that makes its own <see cref="HttpClient"/>, disposed with the client.</summary>
     /// <param name="url">The absolute URL of the event stream.</param>
     /// <param name="options">Request and reconnection settings, copied now; the defaults when <see langword="null"/>.</param>
-    /// <remarks>Its handler sends a non-ASCII <c>Last-Event-ID</c> as UTF-8, as the spec asks.</remarks>
+    /// <remarks>
+    /// Its handler sends a non-ASCII <c>Last-Event-ID</c> as UTF-8, as the spec asks. In the netstandard2.0 build the
+    /// handler is <see cref="HttpClientHandler"/> (netstandard2.0 has no <c>SocketsHttpHandler</c>): it decodes gzip
+    /// and deflate but not brotli, and a non-ASCII ID is handed to it as its UTF-8 bytes, one char per byte, which
+    /// .NET Framework's handler writes unchanged and .NET Core's refuses (the request fails as a connection error).
+    /// </remarks>
     /// <exception cref="ArgumentException">A setting in <paramref name="options"/> cannot be used.</exception>
     public SseClient(Uri url, SseClientOptions? options = null)
         : this(SseRequestFactory.CreateHttpClient(), url, options, disposeHttpClient: true)
@@ -71,7 +76,7 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
     }
 
     /// <summary>Creates a client over an <see cref="HttpClient"/> the caller owns (from <c>IHttpClientFactory</c>, say).</summary>
-    /// <param name="httpClient">The client to send requests with. Its handler decides on redirects, HTTP versions and proxies; its <see cref="HttpClient.DefaultRequestVersion"/> and <see cref="HttpClient.DefaultVersionPolicy"/> apply.</param>
+    /// <param name="httpClient">The client to send requests with. Its handler decides on redirects, HTTP versions and proxies; its <c>DefaultRequestVersion</c> and <c>DefaultVersionPolicy</c> apply (not in the netstandard2.0 build, which cannot read them: requests there have <see cref="HttpRequestMessage"/>'s default version unless <see cref="SseClientOptions.ConfigureRequest"/> sets one).</param>
     /// <param name="url">The URL of the event stream; relative to <see cref="HttpClient.BaseAddress"/> if not absolute.</param>
     /// <param name="options">Request and reconnection settings, copied now; the defaults when <see langword="null"/>.</param>
     /// <param name="disposeHttpClient"><see langword="true"/> to dispose <paramref name="httpClient"/> with this client.</param>
@@ -269,7 +274,9 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
         }
     }
 
+#if NET
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+#endif
     private async ValueTask<bool> ReadCoreAsync(ValueTask<SseItemKind>? firstRead, CancellationToken cancellationToken)
     {
         try
@@ -368,7 +375,9 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
         return true;
     }
 
+#if NET
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+#endif
     private async ValueTask<Step> ReadFromConnectionAsync(ValueTask<SseItemKind>? firstRead, CancellationToken cancellationToken)
     {
         SseConnection connection = _session.Connection!;
@@ -471,7 +480,11 @@ public sealed class SseClient : IAsyncEnumerable<SseEvent>, IDisposable, IAsyncD
             case ReconnectVerdict.RetriesExhausted:
                 throw FailConnection(new SseConnectionException(
                     SseFailureReason.RetriesExhausted,
+#if NET
                     (exception as HttpRequestException)?.StatusCode,
+#else
+                    (exception as SseConnectionException)?.StatusCode,
+#endif
                     null,
                     $"Gave up on the event stream at {_url} after {_reconnect.MaxRetries} reconnection(s) in a row without an event (MaxRetries); the last failure: {reason}{(exception is null ? string.Empty : $": {exception.Message}")}",
                     exception));

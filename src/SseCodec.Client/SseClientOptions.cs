@@ -295,7 +295,7 @@ public sealed class SseClientOptions
             }
         }
 
-        if (string.IsNullOrEmpty(LastEventId))
+        if (LastEventId is null || LastEventId.Length == 0)
         {
             return [];
         }

@@ -96,11 +96,15 @@ internal sealed class SseConnection : IDisposable
         }
     }
 
+#if NET
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+#endif
     private static async ValueTask<SseItemKind> AwaitEventAsync(ValueTask<bool> read) =>
         await read.ConfigureAwait(false) ? SseItemKind.Event : SseItemKind.None;
 
+#if NET
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+#endif
     private async ValueTask<SseItemKind> AwaitEventOrCommentAsync(ValueTask<SseItemKind> read)
     {
         SseItemKind kind = await read.ConfigureAwait(false);

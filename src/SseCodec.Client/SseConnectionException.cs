@@ -8,8 +8,9 @@ namespace SseCodec.Client;
 /// a redirect was refused, the retries ran out, or a non-idempotent request broke off; <see cref="Reason"/> says which.
 /// </summary>
 /// <remarks>
-/// It derives from <see cref="HttpRequestException"/>, whose <see cref="HttpRequestException.StatusCode"/> carries the
-/// response status, so code that already handles failed HTTP calls handles it too.
+/// It derives from <see cref="HttpRequestException"/>, whose <c>StatusCode</c> carries the response status, so code
+/// that already handles failed HTTP calls handles it too. (netstandard2.0's HttpRequestException has no status: there
+/// the exception declares its own <c>StatusCode</c>.)
 /// </remarks>
 public sealed class SseConnectionException : HttpRequestException
 {
@@ -41,12 +42,25 @@ public sealed class SseConnectionException : HttpRequestException
     /// <param name="message">The message.</param>
     /// <param name="innerException">The exception behind the failure, if any.</param>
     public SseConnectionException(SseFailureReason reason, HttpStatusCode? statusCode, string? contentType, string? responseBody, string message, Exception? innerException = null)
+#if NET
         : base(message, innerException, statusCode)
+#else
+        : base(message, innerException)
+#endif
     {
+#if !NET
+        StatusCode = statusCode;
+#endif
         Reason = reason;
         ContentType = contentType;
         ResponseBody = responseBody;
     }
+
+#if !NET
+    /// <summary>The response status, if a response arrived.</summary>
+    /// <remarks>netstandard2.0's <see cref="HttpRequestException"/> has no status: this build carries its own.</remarks>
+    public HttpStatusCode? StatusCode { get; }
+#endif
 
     /// <summary>Why the connection failed.</summary>
     public SseFailureReason Reason { get; }

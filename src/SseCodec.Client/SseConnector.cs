@@ -63,7 +63,17 @@ internal sealed class SseConnector
 
     /// <summary>Whether <paramref name="exception"/> says that no connection could be made, so no byte of the request was sent.</summary>
     public static bool SentNothing(Exception exception) =>
+#if NET
         exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
+#else
+        // netstandard2.0 has no HttpRequestError: the handler's inner exception says it (a socket error on .NET Core,
+        // a WebException on .NET Framework).
+        exception is HttpRequestException
+        {
+            InnerException: System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused or System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.NoData or System.Net.Sockets.SocketError.TryAgain or System.Net.Sockets.SocketError.NetworkUnreachable or System.Net.Sockets.SocketError.HostUnreachable }
+                or WebException { Status: WebExceptionStatus.ConnectFailure or WebExceptionStatus.NameResolutionFailure or WebExceptionStatus.ProxyNameResolutionFailure },
+        };
+#endif
 
     /// <summary>
     /// Sends the request and follows redirects the handler left to it, so that the caller's headers stay with the

@@ -6,8 +6,8 @@ public enum SseLastEventIdEncoding
 {
     /// <summary>
     /// The ID's UTF-8 bytes, as the spec asks and browsers do. The handler must write the header as UTF-8: the client's
-    /// own does, and so does the one <c>AddSseClient</c> registers; another <see cref="SocketsHttpHandler"/> needs a
-    /// <see cref="SocketsHttpHandler.RequestHeaderEncodingSelector"/> that picks UTF-8 for <c>Last-Event-ID</c>, or the
+    /// own does, and so does the one <c>AddSseClient</c> registers; another <c>SocketsHttpHandler</c> needs a
+    /// <c>SocketsHttpHandler.RequestHeaderEncodingSelector</c> that picks UTF-8 for <c>Last-Event-ID</c>, or the
     /// request fails (as a network error, each time it is retried).
     /// </summary>
     Utf8 = 0,

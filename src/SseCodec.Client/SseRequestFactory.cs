@@ -10,7 +10,7 @@ namespace SseCodec.Client;
 /// It also makes the client's own <see cref="HttpClient"/>, whose handler must agree with that encoding.
 /// </summary>
 /// <remarks>
-/// What the request and the handler need of a particular .NET (the HTTP version policy, <see cref="SocketsHttpHandler"/>)
+/// What the request and the handler need of a particular .NET (the HTTP version policy, <c>SocketsHttpHandler</c>)
 /// is here and nowhere else in the client. The settings are copied from the options when the client is made.
 /// </remarks>
 internal sealed class SseRequestFactory
@@ -61,11 +61,17 @@ internal sealed class SseRequestFactory
                 null,
                 $"The last event ID '{lastEventId}' is not ASCII, and SseClientOptions.LastEventIdEncoding is AsciiOnly; the request to {url} is not sent.");
 
+#if NET
         var request = new HttpRequestMessage(method, url)
         {
             Version = _httpClient.DefaultRequestVersion,
             VersionPolicy = _httpClient.DefaultVersionPolicy,
         };
+#else
+        // netstandard2.0's HttpClient has no DefaultRequestVersion or DefaultVersionPolicy to copy: the request keeps
+        // its default version, which ConfigureRequest may change.
+        var request = new HttpRequestMessage(method, url);
+#endif
         request.Headers.Accept.Add(EventStreamAccept);
         request.Headers.CacheControl = NoCache;
         if (lastEventIdValue is not null)
@@ -103,19 +109,60 @@ internal sealed class SseRequestFactory
     /// <summary>The header value for a last event ID, or <see langword="null"/> when the encoding refuses it.</summary>
     internal static string? EncodeLastEventId(string lastEventId, SseLastEventIdEncoding encoding) => encoding switch
     {
+#if NET
         // The handler writes the header's chars as UTF-8 (see CreateHttpClient and SendsLastEventIdAsUtf8).
         SseLastEventIdEncoding.Utf8 => lastEventId,
+#else
+        SseLastEventIdEncoding.Utf8 => AsHeaderBytes(lastEventId),
+#endif
         SseLastEventIdEncoding.PercentEncoded => PercentEncode(lastEventId),
-        _ => Ascii.IsValid(lastEventId) ? lastEventId : null,
+        _ => IsAscii(lastEventId) ? lastEventId : null,
     };
+
+    private static bool IsAscii(string value)
+    {
+        foreach (char c in value)
+        {
+            if (c > 0x7F)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+#if !NET
+    /// <summary>
+    /// The value to give HttpClientHandler for a header that must go out as UTF-8: each UTF-8 byte as the char of the
+    /// same number, which .NET Framework's handler writes as that byte. An ASCII value is returned as it is.
+    /// </summary>
+    private static string AsHeaderBytes(string value)
+    {
+        if (IsAscii(value))
+        {
+            return value;
+        }
+
+        byte[] utf8 = Encoding.UTF8.GetBytes(value);
+        char[] chars = new char[utf8.Length];
+        for (int i = 0; i < utf8.Length; i++)
+        {
+            chars[i] = (char)utf8[i];
+        }
+
+        return new string(chars);
+    }
+#endif
 
     /// <summary>
     /// Whether a handler must write the header <paramref name="name"/> as UTF-8: for its
-    /// <see cref="SocketsHttpHandler.RequestHeaderEncodingSelector"/>, which otherwise refuses a non-ASCII value.
+    /// <c>SocketsHttpHandler.RequestHeaderEncodingSelector</c>, which otherwise refuses a non-ASCII value.
     /// </summary>
     public static bool SendsLastEventIdAsUtf8(string name) => string.Equals(name, LastEventIdHeader, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The client's own <see cref="HttpClient"/>, made when the caller passes none.</summary>
+#if NET
     public static HttpClient CreateHttpClient() =>
         new(new SocketsHttpHandler
         {
@@ -137,6 +184,20 @@ internal sealed class SseRequestFactory
             // The read timeout, if any, bounds the wait for headers; HttpClient's own 100 s default would cut long LLM calls.
             Timeout = Timeout.InfiniteTimeSpan,
         };
+#else
+    // netstandard2.0 has no SocketsHttpHandler: HttpClientHandler with the same choices where it has them. It has no
+    // header encoding selector (see AsHeaderBytes) and no brotli.
+    public static HttpClient CreateHttpClient() =>
+        new(new HttpClientHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+        })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+#endif
 
     /// <summary>
     /// The ID's UTF-8 bytes with each byte that is not a printable ASCII character, and each space and <c>%</c>, as

@@ -174,7 +174,11 @@ public sealed partial class SseHub : IAsyncDisposable
             {
                 SseServerMetrics.SlowClientDisconnects.Add(1, _tag);
                 SseHubLog.SlowClientDisconnected(_options.Logger, Name, "queue full, no history");
+#if NET
                 ThreadPool.UnsafeQueueUserWorkItem(static c => c.Disconnect(), connection, preferLocal: false);
+#else
+                ThreadPool.UnsafeQueueUserWorkItem(static c => ((Connection)c!).Disconnect(), connection);
+#endif
             }
         }
 

@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+#if NET
 using System.Runtime.Intrinsics;
+#endif
 
 namespace SseCodec;
 
@@ -28,10 +30,17 @@ internal static class AsciiNarrower
         int length = Math.Min(text.Length, destination.Length);
         ref ushort source = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
         ref byte target = ref MemoryMarshal.GetReference(destination);
+#if NET
         return length < BlockSize
             ? NarrowShort(ref source, ref target, length, stopAtNul)
             : NarrowBlocks(ref source, ref target, length, stopAtNul);
+#else
+        // netstandard2.0 has no Vector128: one char at a time.
+        return NarrowScalar(ref source, ref target, 0, length, stopAtNul);
+#endif
     }
+
+#if NET
 
     private static int NarrowBlocks(ref ushort source, ref byte target, int length, bool stopAtNul)
     {
@@ -122,6 +131,8 @@ internal static class AsciiNarrower
         Vector128<byte> stops = Vector128.Equals(bytes, Vector128.Create((byte)'\r')) | Vector128.Equals(bytes, Vector128.Create((byte)'\n'));
         return stopAtNul ? stops | Vector128.Equals(bytes, Vector128<byte>.Zero) : stops;
     }
+
+#endif
 
     private static int NarrowScalar(ref ushort source, ref byte target, int index, int end, bool stopAtNul)
     {

@@ -1,7 +1,9 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+#if NET
 using System.Runtime.Intrinsics;
+#endif
 
 namespace SseCodec;
 
@@ -80,6 +82,7 @@ internal ref struct LineBreakFinder
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong LineBreakBits(ref byte source)
     {
+#if NET
         if (Vector512.IsHardwareAccelerated)
         {
             Vector512<byte> block = Vector512.LoadUnsafe(ref source);
@@ -105,5 +108,19 @@ internal ref struct LineBreakFinder
         }
 
         return result;
+#else
+        // netstandard2.0 has no Vector128: one byte at a time.
+        ulong result = 0;
+        for (int i = 0; i < BlockSize; i++)
+        {
+            byte b = Unsafe.Add(ref source, i);
+            if (b is (byte)'\r' or (byte)'\n')
+            {
+                result |= 1UL << i;
+            }
+        }
+
+        return result;
+#endif
     }
 }

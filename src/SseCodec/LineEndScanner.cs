@@ -1,7 +1,9 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+#if NET
 using System.Runtime.Intrinsics;
+#endif
 
 namespace SseCodec;
 
@@ -87,6 +89,7 @@ internal ref struct LineEndScanner
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Mask(ref byte source)
     {
+#if NET
         if (Vector512.IsHardwareAccelerated)
         {
             Vector512<byte> block = Vector512.LoadUnsafe(ref source);
@@ -115,7 +118,9 @@ internal ref struct LineEndScanner
 
             return bits;
         }
+#endif
 
+        // No SIMD (or netstandard2.0, which has no Vector128): one byte at a time.
         ulong scalar = 0;
         for (int i = 0; i < BlockSize; i++)
         {

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+#if NET
 using System.Runtime.Intrinsics;
+#endif
 
 namespace SseCodec;
 
@@ -172,8 +174,12 @@ internal ref struct LineSplitter
             if (lineLength <= ShortLineLength && start + ShortLineLength <= length && room >= ShortLineLength + sizeof(ulong))
             {
                 // A short line: copied as a whole block, whose bytes past the line are overwritten next.
+#if NET
                 Vector128.LoadUnsafe(ref source, (nuint)start).StoreUnsafe(ref target);
                 Vector128.LoadUnsafe(ref source, (nuint)start + 16).StoreUnsafe(ref target, 16);
+#else
+                Unsafe.CopyBlockUnaligned(ref target, ref Unsafe.Add(ref source, start), ShortLineLength);
+#endif
             }
             else if (lineLength + sizeof(ulong) <= room)
             {

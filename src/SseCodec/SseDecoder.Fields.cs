@@ -159,7 +159,9 @@ public sealed partial class SseDecoder
             milliseconds = (milliseconds * 10) + digit;
         }
 
-        _reconnectionTime = TimeSpan.FromMilliseconds(milliseconds);
+        // Exact on every target: before .NET 9 TimeSpan.FromMilliseconds has only a double overload, which rounds
+        // large values (922337203685477 ms came out 336 ticks short). The loop above keeps the product in range.
+        _reconnectionTime = TimeSpan.FromTicks(milliseconds * TimeSpan.TicksPerMillisecond);
         return (_wantedItems & (1 << (int)SseItemKind.ReconnectionTime)) != 0 ? SseItemKind.ReconnectionTime : SseItemKind.None;
     }
 }

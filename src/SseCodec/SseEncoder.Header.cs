@@ -43,7 +43,7 @@ public static partial class SseEncoder
 
             // Spec: "If the event type buffer has a value other than the empty string, change the type of the newly
             // created event to equal the value of the event type buffer." Empty and "message" both give "message".
-            if (!string.IsNullOrEmpty(eventType) && !eventType.Equals("message", StringComparison.Ordinal))
+            if (!string.IsNullOrEmpty(eventType) && !eventType!.Equals("message", StringComparison.Ordinal))
             {
                 _eventType = eventType;
                 expectedSize += EventPrefix.Length + eventType.Length + 1;
@@ -221,7 +221,12 @@ public static partial class SseEncoder
             // integer in base ten, and set the event stream's reconnection time to that integer."
             Span<byte> line = span.Slice(position);
             RetryPrefix.CopyTo(line);
+#if NET
             bool formatted = milliseconds.TryFormat(line.Slice(RetryPrefix.Length), out int digits, default, CultureInfo.InvariantCulture);
+#else
+            // netstandard2.0's long has no UTF-8 TryFormat (Polyfill's makes a string): System.Memory's formatter writes the digits.
+            bool formatted = System.Buffers.Text.Utf8Formatter.TryFormat(milliseconds, line.Slice(RetryPrefix.Length), out int digits);
+#endif
             Debug.Assert(formatted);
             line[RetryPrefix.Length + digits] = Lf;
             return position + RetryPrefix.Length + digits + 1;

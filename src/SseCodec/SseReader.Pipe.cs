@@ -51,7 +51,9 @@ public sealed partial class SseReader
         }
     }
 
+#if NET
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+#endif
     private async ValueTask<SseItemKind> ReadPipeAsync(bool allItems, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);

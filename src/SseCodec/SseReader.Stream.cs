@@ -36,7 +36,9 @@ public sealed partial class SseReader
         return kind;
     }
 
+#if NET
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+#endif
     private async ValueTask<SseItemKind> ReadStreamAsync(bool allItems, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);

@@ -123,7 +123,9 @@ public sealed partial class SseReader : IDisposable, IAsyncDisposable
             : ReadPipeAsync(allItems: false, cancellationToken);
         return read.IsCompletedSuccessfully ? new ValueTask<bool>(read.Result != SseItemKind.None) : AwaitEvent(read);
 
+#if NET
         [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+#endif
         static async ValueTask<bool> AwaitEvent(ValueTask<SseItemKind> pending) => await pending.ConfigureAwait(false) != SseItemKind.None;
     }
 

@@ -1,3 +1,6 @@
+// The net10.0 suite only: the process this starts is the net10.0 build of the tool whatever runtime the suite runs
+// on (Infrastructure/SpawnedProgram.cs), so the net9.0 and net8.0 suites would repeat the very same run.
+#if NET10_0
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using SseCodec.AspNetCore.Tests.Infrastructure;
@@ -121,7 +124,7 @@ public sealed partial class CliSignalTests
         Assert.DoesNotContain('\n', stderr);
     }
 
-    /// <summary>The built sse.dll run by the dotnet host, its output lines collected as they arrive.</summary>
+    /// <summary>The net10.0 sse.dll run by the dotnet host (see <see cref="SpawnedProgram"/>), its output lines collected as they arrive.</summary>
     private sealed class SseProcess : IAsyncDisposable
     {
         private readonly Process _process;
@@ -137,16 +140,8 @@ public sealed partial class CliSignalTests
 
         public static SseProcess Start(params string[] args)
         {
-            string dll = Path.Combine(AppContext.BaseDirectory, "sse.dll");
-            Assert.True(File.Exists(dll), dll);
-            var info = new ProcessStartInfo("dotnet")
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            info.ArgumentList.Add(dll);
+            ProcessStartInfo info = SpawnedProgram.StartInfo(SpawnedProgram.Sse);
+            info.RedirectStandardInput = true;
             foreach (string arg in args)
             {
                 info.ArgumentList.Add(arg);
@@ -272,3 +267,4 @@ public sealed partial class CliSignalTests
         }
     }
 }
+#endif

@@ -260,6 +260,7 @@ public sealed class ConnectionTests
         Assert.Equal([new("message", "a", "")], await Received.AllAsync(client));
     }
 
+#if !SSECODEC_NETSTANDARD
     [Fact]
     public async Task Works_over_http2_with_a_caller_supplied_HttpClient()
     {
@@ -272,6 +273,59 @@ public sealed class ConnectionTests
         Assert.Equal([new("message", "h2", "")], await Received.AllAsync(client));
         Assert.All(server.Requests, r => Assert.Equal("HTTP/2", r.Protocol));
     }
+#else
+    // The netstandard2.0 build cannot read HttpClient.DefaultRequestVersion or DefaultVersionPolicy (netstandard2.0 has
+    // neither): its requests keep HttpRequestMessage's default version unless ConfigureRequest sets one.
+    [Fact]
+    public async Task The_netstandard_build_sends_its_default_version_whatever_the_HttpClient_asks()
+    {
+        await using var server = await SseTestServer.StartAsync((context, index) => index == 0 ? Sse.StreamAsync(context, "data: h1\n\n") : Sse.NoContent(context));
+
+        // The .NET builds would send HTTP/2 only, which this HTTP/1.1 server refuses.
+        using var http = new HttpClient { DefaultRequestVersion = new Version(2, 0), DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        using var client = new SseClient(http, server.Events, Fast());
+
+        Assert.Equal([new("message", "h1", "")], await Received.AllAsync(client));
+        Assert.All(server.Requests, r => Assert.Equal("HTTP/1.1", r.Protocol));
+    }
+
+    [Fact]
+    public async Task The_netstandard_build_works_over_http2_when_ConfigureRequest_sets_the_version()
+    {
+        await using var server = await SseTestServer.StartAsync(
+            (context, index) => index == 0 ? Sse.StreamAsync(context, "data: h2\n\n") : Sse.NoContent(context),
+            Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2);
+        var options = Fast();
+        options.ConfigureRequest = request =>
+        {
+            request.Version = new Version(2, 0);
+            request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        };
+        using var http = new HttpClient();
+        using var client = new SseClient(http, server.Events, options);
+
+        Assert.Equal([new("message", "h2", "")], await Received.AllAsync(client));
+        Assert.All(server.Requests, r => Assert.Equal("HTTP/2", r.Protocol));
+    }
+
+    // The netstandard2.0 build hands HttpClientHandler a non-ASCII ID as its UTF-8 bytes, one char each: .NET Framework's
+    // handler writes them as they are; .NET Core's (this run's) refuses non-ASCII header values before sending anything.
+    [Fact]
+    public async Task The_netstandard_builds_own_handler_on_dotnet_core_refuses_a_non_ascii_last_event_id()
+    {
+        await using var server = await SseTestServer.StartAsync((context, index) => Sse.NoContent(context));
+        var options = Fast();
+        options.LastEventId = "caf\u00E9";
+        options.MaxRetries = 0;
+        using var client = new SseClient(server.Events, options);
+
+        var failure = await Assert.ThrowsAsync<SseConnectionException>(() => Eventually.Within(Received.AllAsync(client), "the connection to fail"));
+
+        Assert.Equal(SseFailureReason.RetriesExhausted, failure.Reason);
+        Assert.Contains("ASCII", Assert.IsType<HttpRequestException>(failure.InnerException).Message);
+        Assert.Equal(0, server.RequestCount);
+    }
+#endif
 
     [Fact]
     public async Task A_relative_url_resolves_against_the_HttpClient_base_address()

@@ -49,6 +49,25 @@ public sealed class ContentEncodingTests
     }
 
     [Fact]
+    public async Task The_clients_own_handler_asks_for_the_encodings_it_decodes()
+    {
+        await using var server = await SseTestServer.StartAsync((context, index) => Sse.NoContent(context));
+        using var client = new SseClient(server.Events, Fast());
+
+        await Eventually.Within(Received.AllAsync(client), "the 204");
+
+        string[] accepted = server.Requests[0].Headers["Accept-Encoding"].Split(',', StringSplitOptions.TrimEntries);
+        Assert.Contains("gzip", accepted);
+        Assert.Contains("deflate", accepted);
+#if SSECODEC_NETSTANDARD
+        // netstandard2.0 has no SocketsHttpHandler; HttpClientHandler there has no brotli.
+        Assert.DoesNotContain("br", accepted);
+#else
+        Assert.Contains("br", accepted);
+#endif
+    }
+
+    [Fact]
     public async Task A_gzip_stream_the_handler_does_not_decode_fails_naming_the_encoding()
     {
         await using var server = await SseTestServer.StartAsync((context, index) => GzipStreamAsync(context, Task.CompletedTask));

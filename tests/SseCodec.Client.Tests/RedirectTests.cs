@@ -155,6 +155,11 @@ public sealed class RedirectTests
         using X509Certificate2 created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
 
         // Kestrel needs a certificate whose key it can use for TLS: a PKCS#12 round trip gives it one.
+#if NET9_0_OR_GREATER
         return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pfx), null);
+#else
+        // .NET 8 has no X509CertificateLoader (the constructor that does this is obsolete from .NET 9 on).
+        return new X509Certificate2(created.Export(X509ContentType.Pfx), (string?)null);
+#endif
     }
 }

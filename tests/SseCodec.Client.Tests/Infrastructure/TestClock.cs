@@ -9,7 +9,7 @@ namespace SseCodec.Client.Tests.Infrastructure;
 /// </summary>
 internal sealed class TestClock : FakeTimeProvider
 {
-    private readonly Lock _gate = new();
+    private readonly object _gate = new();
     private readonly List<WatchedTimer> _timers = [];
     private readonly List<(Func<IReadOnlyList<TimeSpan>, bool> Condition, TaskCompletionSource Done)> _watchers = [];
 

@@ -5,7 +5,7 @@ namespace SseCodec.Client.Tests.Infrastructure;
 /// <summary>A thread-safe text writer that keeps what is written and says when some text has appeared in it.</summary>
 internal sealed class WatchedWriter : TextWriter
 {
-    private readonly Lock _gate = new();
+    private readonly object _gate = new();
     private readonly StringBuilder _text = new();
     private readonly List<(string Text, TaskCompletionSource Seen)> _watches = [];
 

@@ -28,6 +28,10 @@ namespace SseCodec.Reference.Oracles;
 /// sets 5 ms), as .NET's integer parsing ignores trailing NULs; the spec ignores any value that is not only ASCII
 /// digits. SseParser's reconnection time is compared with the model's over the input with exactly those NULs removed
 /// (see <see cref="WithoutNulsAfterRetryDigits"/>); nothing else in the input changes.</item>
+/// <item>D5: before .NET 9 (the package's net8.0 build), SseParser makes its reconnection time with the <c>double</c>
+/// overload of <c>TimeSpan.FromMilliseconds</c>, which rounds values past 2^53 ticks (184929189038705 ms becomes
+/// 184929189038704; the largest, 922337203685477, becomes <c>TimeSpan.MaxValue</c>). On those runtimes the model's value is passed through the same overload before it is compared
+/// (see <see cref="AsSseParserSetsIt"/>); SseCodec itself is exact on every target.</item>
 /// </list>
 /// </remarks>
 public static class DifferentialOracle
@@ -58,7 +62,7 @@ public static class DifferentialOracle
             switch (record)
             {
                 case SseRecord.Retry r:
-                    retry = r.Milliseconds;
+                    retry = AsSseParserSetsIt(r.Milliseconds);
                     break;
                 case SseRecord.Event e:
                     // D3: the type a data-less block left in SseParser's buffer, where the spec had reset it.
@@ -228,6 +232,18 @@ public static class DifferentialOracle
 
         return result;
     }
+
+    /// <summary>D5: the reconnection time SseParser sets for a <c>retry</c> of <paramref name="milliseconds"/>, in milliseconds.</summary>
+    private static long AsSseParserSetsIt(long milliseconds) =>
+#if NET9_0_OR_GREATER
+        milliseconds;
+#else
+        // Measured on the package's net8.0 build: the largest value gives TimeSpan.MaxValue (whose milliseconds it is),
+        // every other the double overload's rounding.
+        milliseconds == TimeSpan.MaxValue.Ticks / TimeSpan.TicksPerMillisecond
+            ? milliseconds
+            : TimeSpan.FromMilliseconds(milliseconds).Ticks / TimeSpan.TicksPerMillisecond;
+#endif
 
     private static long? Milliseconds(TimeSpan interval) =>
         interval == Timeout.InfiniteTimeSpan ? null : interval.Ticks / TimeSpan.TicksPerMillisecond;

@@ -77,6 +77,18 @@ public class EncodeCommandTests
     }
 
     [Theory]
+    [InlineData(900719925474L)]
+    [InlineData(922337203685477L)]
+    public async Task Large_retry_values_are_written_exactly(long milliseconds)
+    {
+        // Before .NET 9, TimeSpan.FromMilliseconds(long) binds to the double overload and rounds these.
+        var (exit, stdout, _) = await Run($"{{\"retry\":{milliseconds}}}\n", "encode");
+        Assert.Equal(0, exit);
+        Assert.Equal($"retry: {milliseconds}\n", stdout);
+    }
+
+    [Theory]
+    [InlineData("{\"retry\":922337203685478}")]
     [InlineData("{\"data\":\"x\",\"type\":\"a\\nb\"}")]
     [InlineData("{\"data\":\"x\",\"id\":\"a\\u0000b\"}")]
     [InlineData("{\"retry\":-1}")]

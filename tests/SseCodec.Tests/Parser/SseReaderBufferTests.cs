@@ -688,6 +688,11 @@ public class SseReaderBufferTests
             Assert.Equal(expected, count);
         }
 
+#if SSECODEC_NETSTANDARD
+        // netstandard2.0's Stream reads asynchronously through Task<int> only: MemoryStream makes a task for each read
+        // whose count differs from the last one's, one per 16 KiB buffer at most. At most 0.5 bytes per event.
+        Assert.InRange(least, 0, AllocationEvents / 2);
+#else
         if (IsOptimized)
         {
             // At most 0.05 bytes per event.
@@ -698,6 +703,7 @@ public class SseReaderBufferTests
             // A Debug build of the library makes each async state machine a class: one box per read from the stream.
             Assert.InRange(least, 0, AllocationEvents * 4L);
         }
+#endif
     }
 
     private static bool IsOptimized =>
