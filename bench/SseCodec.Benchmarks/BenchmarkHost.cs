@@ -21,12 +21,12 @@ public static class BenchmarkHost
         Path.TrimEndingDirectorySeparator(Path.GetFullPath(AppContext.BaseDirectory)),
         StringComparison.Ordinal);
 
-    /// <summary>The target framework of this build as <c>dotnet run -f</c> names it, e.g. <c>net8.0</c>.</summary>
+    /// <summary>The target framework this build is for, e.g. <c>net8.0</c>.</summary>
     public static string TargetFramework { get; } = TargetFrameworkOf(AppContext.TargetFrameworkName);
 
-    /// <summary>How to run this build again: <c>dotnet run</c> with its framework when it is not the default one.</summary>
+    /// <summary>How to run this build again: the benchmark project is named as its assembly is.</summary>
     public static string RunCommand { get; } =
-        $"dotnet run -c Release{(IsSelfContained ? $" -f {TargetFramework}" : "")} --project bench/SseCodec.Benchmarks --";
+        $"dotnet run -c Release --project bench/{Assembly.GetEntryAssembly()?.GetName().Name ?? "SseCodec.Benchmarks"} --";
 
     /// <summary>The runtime's version and where it was loaded from.</summary>
     public static string Runtime =>

@@ -9,9 +9,9 @@ namespace SseCodec.Benchmarks;
 
 public static class Program
 {
-    // dotnet run -c Release --project bench/SseCodec.Benchmarks -- --filter '*'          BenchmarkDotNet, the official figures
-    // dotnet run -c Release --project bench/SseCodec.Benchmarks -- sidebyside [options]  in-process interleaved, to iterate with
-    // dotnet run -c Release -f net8.0 --project bench/SseCodec.Benchmarks -- ...       either of them on .NET 8 (bench/README.md)
+    // dotnet run -c Release --project bench/SseCodec.Benchmarks -- --filter '*'           BenchmarkDotNet, the official figures
+    // dotnet run -c Release --project bench/SseCodec.Benchmarks -- sidebyside [options]   in-process interleaved, to iterate with
+    // dotnet run -c Release --project bench/SseCodec.Benchmarks.Net8 -- (either of them)  the same on .NET 8 (bench/README.md)
     public static int Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "sidebyside")
