@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using System.Runtime;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace SseCodec.Benchmarks.SideBySide;
@@ -243,8 +242,9 @@ public static class SideBySideRunner
     private static void PrintHeader(IReadOnlyList<string> args, SideBySideOptions options, int scenarios)
     {
         string arguments = string.Join(' ', args.Select(a => a.Contains(' ', StringComparison.Ordinal) || a.Contains('*', StringComparison.Ordinal) ? $"'{a}'" : a));
-        Console.WriteLine($"command: dotnet run -c Release --project bench/SseCodec.Benchmarks -- sidebyside {arguments}".TrimEnd());
-        Console.WriteLine($"runtime: {RuntimeInformation.FrameworkDescription} ({RuntimeInformation.RuntimeIdentifier}), {RuntimeInformation.OSDescription}");
+        Console.WriteLine($"command: {BenchmarkHost.RunCommand} sidebyside {arguments}".TrimEnd());
+        Console.WriteLine($"runtime: {BenchmarkHost.Runtime}");
+        Console.WriteLine($"contender: {BenchmarkHost.Contender}");
         Console.WriteLine(
             $"machine: {Environment.ProcessorCount} logical cores, Vector512 {(Vector512.IsHardwareAccelerated ? "yes" : "no")}, Vector256 {(Vector256.IsHardwareAccelerated ? "yes" : "no")};"
             + $" GC {(GCSettings.IsServerGC ? "server" : "workstation")}; TieredPGO {AppContext.GetData("System.Runtime.TieredPGO") ?? "default (on)"}; load average {LoadAverage()}");
