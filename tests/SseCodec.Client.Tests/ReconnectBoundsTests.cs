@@ -107,7 +107,7 @@ public sealed class ReconnectBoundsTests(ITestOutputHelper output)
     public async Task Max_retries_gives_up_on_a_closed_port_with_a_clear_error()
     {
         var time = new TestClock();
-        using var client = new SseClient(ClosedPortUrl(), new SseClientOptions { TimeProvider = time, MaxRetries = 2 });
+        using var client = new SseClient(Sse.ClosedPortUrl(), new SseClientOptions { TimeProvider = time, MaxRetries = 2 });
         var lifecycle = new Lifecycle(client);
 
         Task<List<Received>> reading = Received.AllAsync(client);
@@ -128,7 +128,7 @@ public sealed class ReconnectBoundsTests(ITestOutputHelper output)
     public async Task A_restart_after_giving_up_gets_its_retries_afresh()
     {
         var time = new TestClock();
-        using var client = new SseClient(ClosedPortUrl(), new SseClientOptions { TimeProvider = time, MaxRetries = 1 });
+        using var client = new SseClient(Sse.ClosedPortUrl(), new SseClientOptions { TimeProvider = time, MaxRetries = 1 });
         var lifecycle = new Lifecycle(client);
 
         for (int run = 1; run <= 2; run++)
@@ -172,15 +172,5 @@ public sealed class ReconnectBoundsTests(ITestOutputHelper output)
         Assert.Null(options.MaxRetries);
         Assert.Equal(TimeSpan.FromMinutes(10), options.MaxServerDelay);
         Assert.Equal(TimeSpan.FromSeconds(1), options.MinBackoffDelay);
-    }
-
-    /// <summary>A loopback URL with nothing listening: the port was free a moment ago and is closed now.</summary>
-    internal static Uri ClosedPortUrl()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return new Uri($"http://127.0.0.1:{port}/events");
     }
 }

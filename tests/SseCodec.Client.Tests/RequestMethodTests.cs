@@ -75,7 +75,7 @@ public sealed class RequestMethodTests
         SseClientOptions options = Post();
         options.TimeProvider = time;
         options.MaxRetries = 1;
-        using var client = new SseClient(ReconnectBoundsTests.ClosedPortUrl(), options);
+        using var client = new SseClient(Sse.ClosedPortUrl(), options);
         var lifecycle = new Lifecycle(client);
 
         Task<List<Received>> reading = Received.AllAsync(client);

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
@@ -164,5 +166,15 @@ internal static class Sse
     {
         context.Response.StatusCode = 204;
         return Task.CompletedTask;
+    }
+
+    /// <summary>A loopback URL with nothing listening: the port was free a moment ago and is closed now.</summary>
+    public static Uri ClosedPortUrl()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return new Uri($"http://127.0.0.1:{port}/events");
     }
 }

@@ -1,7 +1,7 @@
 using System.Text;
 using SseCodec.Cli;
 
-namespace SseCodec.Tests.Encoder;
+namespace SseCodec.Cli.Tests;
 
 public class EncodeCommandTests
 {

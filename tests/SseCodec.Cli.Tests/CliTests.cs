@@ -3,8 +3,9 @@ using System.Text;
 using System.Text.RegularExpressions;
 using SseCodec.AspNetCore.Tests.Infrastructure;
 using SseCodec.Cli;
+using SseCodec.Cli.Tests.Infrastructure;
 
-namespace SseCodec.AspNetCore.Tests;
+namespace SseCodec.Cli.Tests;
 
 /// <summary><c>sse serve</c> and <c>sse demo</c> run in-process, on 127.0.0.1.</summary>
 public sealed partial class CliTests
@@ -14,13 +15,15 @@ public sealed partial class CliTests
 
     private static async Task<(Task<int> Run, Uri Address, CancellationTokenSource Stop)> StartServeAsync(Stream stdin, params string[] args)
     {
-        var stderr = new StringWriter();
-        var synced = TextWriter.Synchronized(stderr);
+        var stderr = new WatchedWriter();
         var stop = new CancellationTokenSource();
-        Task<int> run = SseCommand.RunAsync(["serve", "--urls", "http://127.0.0.1:0", .. args], stdin, Stream.Null, synced, stop.Token);
-        Match match = Match.Empty;
-        await WaitUntil(() => run.IsCompleted || (match = ServingLine().Match(stderr.ToString())).Success);
+        Task<int> run = SseCommand.RunAsync(["serve", "--urls", "http://127.0.0.1:0", .. args], stdin, Stream.Null, stderr, stop.Token);
+
+        // The "serving" line, or the command's end if it failed to start; the bound only guards against a hang.
+        await Task.WhenAny(stderr.WaitForAsync("/events"), run).WaitAsync(TimeSpan.FromMinutes(1));
         Assert.False(run.IsCompleted, stderr.ToString());
+        Match match = ServingLine().Match(stderr.ToString());
+        Assert.True(match.Success, stderr.ToString());
         return (run, new Uri(match.Groups[1].Value), stop);
     }
 
@@ -46,7 +49,6 @@ public sealed partial class CliTests
             Assert.All(seen, e => Assert.Equal("message", e.Type));
             Assert.All(seen, e => Assert.True(DateTimeOffset.TryParse(e.Data, out _), e.Data));
 
-            await Task.Delay(200);
             var (r2, resumed) = await Clients.OpenAsync(client, "/events", lastEventId: seen[^1].Id);
             using (r2)
             using (resumed)
@@ -75,7 +77,8 @@ public sealed partial class CliTests
             using (a)
             using (b)
             {
-                await Task.Delay(300);
+                // Each client's connection is registered with the hub before its response headers go out, so both
+                // get every line written from here on.
                 await input.Writer.WriteAsync(Encoding.UTF8.GetBytes("hello\nworld\n"));
                 Assert.Equal([new Received("message", "hello", "1"), new Received("message", "world", "2")], await Clients.ReadAsync(a, 2));
                 Assert.Equal([new Received("message", "hello", "1"), new Received("message", "world", "2")], await Clients.ReadAsync(b, 2));
@@ -153,20 +156,5 @@ public sealed partial class CliTests
         var stderr = new StringWriter();
         Assert.Equal(SseCommand.ExitUsage, await SseCommand.RunAsync(["serve", "--interval", "0"], Stream.Null, Stream.Null, stderr, default));
         Assert.Contains("--interval needs a positive whole number", stderr.ToString());
-    }
-
-    /// <summary>Polls for the server's "serving" line on the command's stderr, which offers nothing to wait on.</summary>
-    private static async Task WaitUntil(Func<bool> condition, int timeoutMs = 10_000)
-    {
-        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("The condition did not become true in time.");
-            }
-
-            await Task.Delay(10);
-        }
     }
 }

@@ -1,9 +1,10 @@
 using Microsoft.AspNetCore.Http;
 using System.Text;
+using SseCodec.Cli.Tests.Infrastructure;
 using SseCodec.Cli;
 using SseCodec.Client.Tests.Infrastructure;
 
-namespace SseCodec.Client.Tests;
+namespace SseCodec.Cli.Tests;
 
 /// <summary><c>sse listen</c>, run in-process against the scripted Kestrel.</summary>
 public sealed class ListenCommandTests
@@ -93,7 +94,7 @@ public sealed class ListenCommandTests
     [Fact]
     public async Task A_closed_port_exits_3_when_the_retries_run_out()
     {
-        var (exit, stdout, stderr) = await RunAsync("listen", ReconnectBoundsTests.ClosedPortUrl().ToString(), "--max-retries", "0");
+        var (exit, stdout, stderr) = await RunAsync("listen", Sse.ClosedPortUrl().ToString(), "--max-retries", "0");
 
         Assert.Equal(3, exit);
         Assert.Equal("", stdout);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 
-namespace SseCodec.AspNetCore.Tests.Infrastructure;
+namespace SseCodec.Cli.Tests.Infrastructure;
 
 /// <summary>
 /// The programs the tests start as separate processes: the net10.0 builds of the sse tool and the load test, whose

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace SseCodec.Client.Tests.Infrastructure;
+namespace SseCodec.Cli.Tests.Infrastructure;
 
 /// <summary>A thread-safe text writer that keeps what is written and says when some text has appeared in it.</summary>
 internal sealed class WatchedWriter : TextWriter

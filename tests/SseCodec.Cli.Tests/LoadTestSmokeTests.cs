@@ -2,9 +2,10 @@
 // on (Infrastructure/SpawnedProgram.cs), so the net9.0 and net8.0 suites would repeat the very same run.
 #if NET10_0
 using System.Diagnostics;
+using SseCodec.Cli.Tests.Infrastructure;
 using SseCodec.AspNetCore.Tests.Infrastructure;
 
-namespace SseCodec.AspNetCore.Tests;
+namespace SseCodec.Cli.Tests;
 
 /// <summary>
 /// Runs tests/SseCodec.LoadTest reduced (a few hundred connections, seconds not minutes), server and client in

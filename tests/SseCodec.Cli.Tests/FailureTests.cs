@@ -2,7 +2,7 @@ using System.IO.Pipelines;
 using System.Text;
 using SseCodec.Cli;
 
-namespace SseCodec.Tests.Cli;
+namespace SseCodec.Cli.Tests;
 
 /// <summary>Every failure of <c>sse</c> ends in one line on stderr and a documented exit code, never an escaped exception.</summary>
 public class FailureTests

@@ -3,10 +3,11 @@
 #if NET10_0
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using SseCodec.Cli.Tests.Infrastructure;
 using SseCodec.AspNetCore.Tests.Infrastructure;
 using SseCodec.Cli;
 
-namespace SseCodec.AspNetCore.Tests;
+namespace SseCodec.Cli.Tests;
 
 /// <summary>
 /// The built <c>sse</c> tool as a separate process on 127.0.0.1, stopped by a real SIGTERM or SIGINT: it ends its

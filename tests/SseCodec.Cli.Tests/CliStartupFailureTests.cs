@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using SseCodec.Cli;
 
-namespace SseCodec.AspNetCore.Tests;
+namespace SseCodec.Cli.Tests;
 
 /// <summary><c>sse serve</c> that cannot listen says where and why, and exits 1: no stack trace, no abort.</summary>
 public sealed class CliStartupFailureTests
