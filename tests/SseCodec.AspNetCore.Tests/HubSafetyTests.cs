@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using Microsoft.Extensions.Logging;
 using SseCodec.AspNetCore.Tests.Infrastructure;
+using SseCodec.Server.Tests.Infrastructure;
 using SseCodec.Server;
 
 namespace SseCodec.AspNetCore.Tests;

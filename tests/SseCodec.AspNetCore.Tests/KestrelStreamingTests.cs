@@ -1,5 +1,5 @@
-using System.Net;
 using System.Net.ServerSentEvents;
+using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization;
 using System.Threading.Channels;
@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using SseCodec.AspNetCore.Tests.Infrastructure;
+using SseCodec.Server.Tests.Infrastructure;
 using SseCodec.Server;
 
 namespace SseCodec.AspNetCore.Tests;

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Time.Testing;
 using SseCodec.AspNetCore.Tests.Infrastructure;
 using SseCodec.Client;
+using SseCodec.Server.Tests.Infrastructure;
 using SseCodec.Server;
 
 namespace SseCodec.AspNetCore.Tests;

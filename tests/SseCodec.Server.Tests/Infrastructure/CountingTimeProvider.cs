@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 
-namespace SseCodec.AspNetCore.Tests.Infrastructure;
+namespace SseCodec.Server.Tests.Infrastructure;
 
 /// <summary>A <see cref="FakeTimeProvider"/> that counts the timers created from it and not yet disposed.</summary>
 internal sealed class CountingTimeProvider : FakeTimeProvider

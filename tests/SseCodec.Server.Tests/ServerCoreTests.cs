@@ -3,10 +3,10 @@ using System.Diagnostics.Metrics;
 using System.IO.Pipelines;
 using System.Net.ServerSentEvents;
 using System.Text;
-using SseCodec.AspNetCore.Tests.Infrastructure;
+using SseCodec.Server.Tests.Infrastructure;
 using SseCodec.Server;
 
-namespace SseCodec.AspNetCore.Tests;
+namespace SseCodec.Server.Tests;
 
 /// <summary>The server core over plain pipes and streams: heartbeats on a fake clock, replay, slow clients, cleanup.</summary>
 public sealed class ServerCoreTests

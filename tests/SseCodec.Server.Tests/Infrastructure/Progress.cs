@@ -1,4 +1,4 @@
-namespace SseCodec.AspNetCore.Tests.Infrastructure;
+namespace SseCodec.Server.Tests.Infrastructure;
 
 /// <summary>A counter that can be awaited: a test waits for it to reach a value instead of sleeping.</summary>
 internal sealed class Progress

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using SseCodec.Server;
 
-namespace SseCodec.AspNetCore.Tests;
+namespace SseCodec.Server.Tests;
 
 /// <summary>
 /// What the hub's buffers and the memory history cost: entries stored in fixed chunks, pages of their exact size,

@@ -1,8 +1,8 @@
 using System.IO.Pipelines;
-using SseCodec.AspNetCore.Tests.Infrastructure;
+using SseCodec.Server.Tests.Infrastructure;
 using SseCodec.Server;
 
-namespace SseCodec.AspNetCore.Tests;
+namespace SseCodec.Server.Tests;
 
 /// <summary>
 /// A connection whose queue fills continues from the history; the publish that finds the queue full must not leave

@@ -1,8 +1,8 @@
 using System.IO.Pipelines;
-using SseCodec.AspNetCore.Tests.Infrastructure;
+using SseCodec.Server.Tests.Infrastructure;
 using SseCodec.Server;
 
-namespace SseCodec.AspNetCore.Tests;
+namespace SseCodec.Server.Tests;
 
 /// <summary>A hub and a stream keep the options they started with: a later change to the caller's object reaches neither.</summary>
 public sealed class OptionsFreezingTests

@@ -1,9 +1,9 @@
 using System.IO.Pipelines;
-using SseCodec.AspNetCore.Tests.Infrastructure;
+using SseCodec.Server.Tests.Infrastructure;
 using SseCodec.Reference;
 using SseCodec.Server;
 
-namespace SseCodec.AspNetCore.Tests;
+namespace SseCodec.Server.Tests;
 
 [CollectionDefinition(nameof(HubAllocationTests), DisableParallelization = true)]
 public sealed class HubAllocationRunsAlone;

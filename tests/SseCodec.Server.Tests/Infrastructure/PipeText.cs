@@ -2,7 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
 
-namespace SseCodec.AspNetCore.Tests.Infrastructure;
+namespace SseCodec.Server.Tests.Infrastructure;
 
 /// <summary>Reads what a stream wrote into a <see cref="Pipe"/> as text: waiting for it, or taking only what is there.</summary>
 internal static class PipeText

@@ -1,6 +1,6 @@
 using SseCodec.Server;
 
-namespace SseCodec.AspNetCore.Tests.Infrastructure;
+namespace SseCodec.Server.Tests.Infrastructure;
 
 /// <summary>Waits for a hub's connections through its test hook, so that a test never polls or sleeps.</summary>
 internal static class HubWaits
