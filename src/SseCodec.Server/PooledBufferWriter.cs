@@ -13,6 +13,10 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>
 
     public int WrittenCount => _written;
 
+    public ReadOnlySpan<byte> WrittenSpan => _array.AsSpan(0, _written);
+
+    public ReadOnlyMemory<byte> WrittenMemory => _array.AsMemory(0, _written);
+
     public void Advance(int count) => _written += count;
 
     public Memory<byte> GetMemory(int sizeHint = 0)
@@ -64,6 +68,14 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>
     }
 
     public void Reset() => _written = 0;
+
+    /// <summary>Gives the array back to the pool; the writer is not used again.</summary>
+    public void ReturnToPool()
+    {
+        ArrayPool<byte>.Shared.Return(_array);
+        _array = [];
+        _written = 0;
+    }
 
     private void Ensure(int sizeHint)
     {

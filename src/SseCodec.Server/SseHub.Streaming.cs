@@ -31,6 +31,15 @@ public sealed partial class SseHub
     public async Task<SseStreamCompletion> StreamAsync(PipeWriter destination, string? lastEventId = null, IEnumerable<string>? groups = null, SseStreamOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
+        try
+        {
+            await WaitForBackplaneAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested || _disposed)
+        {
+            return cancellationToken.IsCancellationRequested ? SseStreamCompletion.Canceled : SseStreamCompletion.SourceCompleted;
+        }
+
         var session = new SseSession(destination, options, cancellationToken);
         await using (session.ConfigureAwait(false))
         {

@@ -29,6 +29,9 @@ public sealed partial class SseHub : IAsyncDisposable
     private long _outstandingBuffers;
     private bool _disposed;
 
+    /// <summary>With a backplane: completed when it has said where the shared stream stands, before which no connection is served.</summary>
+    private readonly TaskCompletionSource<bool>? _backplaneStarted;
+
     /// <summary>Creates a hub.</summary>
     /// <param name="options">
     /// Queue size, slow-client policy, history and name; the defaults when <see langword="null"/>. Validated and copied
@@ -39,10 +42,18 @@ public sealed partial class SseHub : IAsyncDisposable
     {
         _options = SseHubOptions.Freeze(options);
         _tag = new KeyValuePair<string, object?>("hub", _options.Name);
+        if (_options.Backplane is { } backplane)
+        {
+            _backplaneStarted = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            backplane.Start(new SseBackplaneSink(this));
+        }
     }
 
     /// <summary>The hub's name, the <c>hub</c> tag on its metrics.</summary>
     public string Name => _options.Name;
+
+    /// <summary>The backplane the hub publishes through and delivers from, if any.</summary>
+    public ISseBackplane? Backplane => _options.Backplane;
 
     /// <summary>The history events are kept in, if any.</summary>
     public ISseEventHistory? History => _options.History;
@@ -59,7 +70,10 @@ public sealed partial class SseHub : IAsyncDisposable
         }
     }
 
-    /// <summary>The sequence number of the last published event; 0 before the first.</summary>
+    /// <summary>
+    /// The sequence number of the last published event; 0 before the first. With a backplane, of the last event this
+    /// node delivered from the shared stream.
+    /// </summary>
     public long LastSequence => Interlocked.Read(ref _sequence);
 
     /// <summary>Pooled event buffers not yet returned: queued somewhere, or being written.</summary>
@@ -117,13 +131,14 @@ public sealed partial class SseHub : IAsyncDisposable
     /// <param name="group">The group to publish to; every connection when <see langword="null"/>.</param>
     /// <returns>The event's sequence number.</returns>
     /// <exception cref="ObjectDisposedException">The hub is disposed.</exception>
+    /// <exception cref="InvalidOperationException">The hub has a backplane: publish with <see cref="PublishAsync{TState}(TState, Action{IBufferWriter{byte}, TState}, string?, string?, CancellationToken)"/>.</exception>
     public long Publish<TState>(TState state, Action<IBufferWriter<byte>, TState> writeEvent, string? id = null, string? group = null)
     {
         ArgumentNullException.ThrowIfNull(writeEvent);
+        ThrowIfBackplane();
         PooledEvent pooled;
         long sequence;
-        List<Connection>? toDisconnect = null;
-        int firstDrops = 0;
+        FanOut fanOut = default;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -139,54 +154,18 @@ public sealed partial class SseHub : IAsyncDisposable
 
             byte[] array = _scratch.TakeWritten(out int length);
             sequence = ++_sequence;
-            Interlocked.Increment(ref _outstandingBuffers);
-            pooled = new PooledEvent(this, array, length, sequence);
-            _options.History?.Append(new SseHistoryEntry(sequence, id, group, array.AsMemory(0, length)));
-
-            HashSet<Connection>? set = group is null ? _all : _groups.GetValueOrDefault(group);
-            if (set is not null)
-            {
-                foreach (Connection connection in set)
-                {
-                    Delivery delivery = connection.Enqueue(pooled);
-                    if (delivery == Delivery.Disconnect)
-                    {
-                        (toDisconnect ??= []).Add(connection);
-                    }
-                    else if (delivery == Delivery.FirstDrop)
-                    {
-                        firstDrops++;
-                    }
-                }
-            }
+            pooled = FanOutLocked(array, length, new SseHistoryEntry(sequence, id, group, array.AsMemory(0, length)), ref fanOut);
         }
 
-        pooled.Release();
-        SseServerMetrics.EventsPublished.Add(1, _tag);
-        for (int i = 0; i < firstDrops; i++)
-        {
-            SseHubLog.EventsDropped(_options.Logger, Name, _options.QueueCapacity);
-        }
-
-        if (toDisconnect is not null)
-        {
-            foreach (Connection connection in toDisconnect)
-            {
-                SseServerMetrics.SlowClientDisconnects.Add(1, _tag);
-                SseHubLog.SlowClientDisconnected(_options.Logger, Name, "queue full, no history");
-#if NET
-                ThreadPool.UnsafeQueueUserWorkItem(static c => c.Disconnect(), connection, preferLocal: false);
-#else
-                ThreadPool.UnsafeQueueUserWorkItem(static c => ((Connection)c!).Disconnect(), connection);
-#endif
-            }
-        }
-
+        Finish(pooled, fanOut);
         return sequence;
     }
 
-    /// <summary>Ends every connection's stream (as <see cref="SseStreamCompletion.SourceCompleted"/>) and refuses new ones.</summary>
-    /// <returns>A completed task.</returns>
+    /// <summary>
+    /// Ends every connection's stream (as <see cref="SseStreamCompletion.SourceCompleted"/>) and refuses new ones; with
+    /// a backplane, then disposes the backplane.
+    /// </summary>
+    /// <returns>A task that completes when the backplane, if any, has stopped.</returns>
     public ValueTask DisposeAsync()
     {
         lock (_gate)
@@ -205,7 +184,63 @@ public sealed partial class SseHub : IAsyncDisposable
             ArrayPool<byte>.Shared.Return(_scratch.Detach(out _));
         }
 
-        return default;
+        _backplaneStarted?.TrySetCanceled();
+        return _options.Backplane is { } backplane ? backplane.DisposeAsync() : default;
+    }
+
+    /// <summary>
+    /// Queues an event for every target connection and records it in the history; called under the hub's lock, in
+    /// sequence order. The returned event holds one reference, for <see cref="Finish"/> to release.
+    /// </summary>
+    private PooledEvent FanOutLocked(byte[] array, int length, in SseHistoryEntry entry, ref FanOut fanOut)
+    {
+        Interlocked.Increment(ref _outstandingBuffers);
+        var pooled = new PooledEvent(this, array, length, entry.Sequence);
+        _options.History?.Append(entry);
+
+        HashSet<Connection>? set = entry.Group is null ? _all : _groups.GetValueOrDefault(entry.Group);
+        if (set is not null)
+        {
+            foreach (Connection connection in set)
+            {
+                Delivery delivery = connection.Enqueue(pooled);
+                if (delivery == Delivery.Disconnect)
+                {
+                    (fanOut.ToDisconnect ??= []).Add(connection);
+                }
+                else if (delivery == Delivery.FirstDrop)
+                {
+                    fanOut.FirstDrops++;
+                }
+            }
+        }
+
+        return pooled;
+    }
+
+    /// <summary>Outside the lock: releases the publisher's reference, counts, logs, and disconnects what the fan-out refused.</summary>
+    private void Finish(PooledEvent pooled, in FanOut fanOut)
+    {
+        pooled.Release();
+        SseServerMetrics.EventsPublished.Add(1, _tag);
+        for (int i = 0; i < fanOut.FirstDrops; i++)
+        {
+            SseHubLog.EventsDropped(_options.Logger, Name, _options.QueueCapacity);
+        }
+
+        if (fanOut.ToDisconnect is not null)
+        {
+            foreach (Connection connection in fanOut.ToDisconnect)
+            {
+                SseServerMetrics.SlowClientDisconnects.Add(1, _tag);
+                SseHubLog.SlowClientDisconnected(_options.Logger, Name, "queue full, no history");
+#if NET
+                ThreadPool.UnsafeQueueUserWorkItem(static c => c.Disconnect(), connection, preferLocal: false);
+#else
+                ThreadPool.UnsafeQueueUserWorkItem(static c => ((Connection)c!).Disconnect(), connection);
+#endif
+            }
+        }
     }
 
     internal void OnBufferReturned() => Interlocked.Decrement(ref _outstandingBuffers);
@@ -213,6 +248,13 @@ public sealed partial class SseHub : IAsyncDisposable
     internal void OnDropped() => SseServerMetrics.EventsDropped.Add(1, _tag);
 
     internal void OnWritten(long bytes) => SseServerMetrics.BytesWritten.Add(bytes, _tag);
+
+    /// <summary>What one fan-out leaves to do outside the lock.</summary>
+    private struct FanOut
+    {
+        public List<Connection>? ToDisconnect;
+        public int FirstDrops;
+    }
 
     private bool Register(Connection connection)
     {

@@ -25,6 +25,13 @@ internal static class SseHubLog
         new EventId(4, "SseHubBackgroundFailure"),
         "SSE hub {Hub}: disconnecting a slow connection failed.");
 
+    private static readonly Action<ILogger, string, string, string, Exception?> Gap = LoggerMessage.Define<string, string, string>(
+        LogLevel.Warning,
+        new EventId(5, "SseHubBackplaneGap"),
+        "SSE hub {Hub}: the backplane's stream no longer holds events {From} to {To}, which this node had not delivered; its connections end so that their clients resume with their Last-Event-ID.");
+
+    public static void BackplaneGap(ILogger logger, string hub, string from, string to) => Gap(logger, hub, from, to, null);
+
     public static void EventsDropped(ILogger logger, string hub, int queueCapacity) => FirstDrop(logger, hub, queueCapacity, null);
 
     public static void ConnectionLostEvents(ILogger logger, string hub, long dropped) => DroppedTotal(logger, hub, dropped, null);

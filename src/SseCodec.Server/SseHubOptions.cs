@@ -40,6 +40,14 @@ public sealed class SseHubOptions
     public ISseEventHistory? History { get; set; }
 
     /// <summary>
+    /// Carries events between server nodes, so that every node's hub serves one stream; none when <see langword="null"/>
+    /// (the default: the hub is in-process). With one, events are published with <c>PublishAsync</c>, numbered by the
+    /// backplane, and delivered when they come back from it; set <see cref="History"/> to the backplane's history
+    /// (when it has one) so that a client resumes on any node. The hub starts the backplane and disposes it.
+    /// </summary>
+    public ISseBackplane? Backplane { get; set; }
+
+    /// <summary>
     /// The most bytes one connection is sent from the history (its replay and any catch-up); at least 1. When the next
     /// event would pass it, the stream ends after the last whole event, and the client resumes with its
     /// <c>Last-Event-ID</c>: nothing is lost, and no connection can pull the whole history at once. The first event is
@@ -103,6 +111,11 @@ public sealed class SseHubOptions
         if (options.Logger is null)
         {
             throw Invalid(nameof(Logger), "must not be null (NullLogger.Instance logs nothing)");
+        }
+
+        if (options.History is ISseBackplane historyBackplane && !ReferenceEquals(historyBackplane, options.Backplane))
+        {
+            throw Invalid(nameof(History), $"is a backplane's history, which records only what that backplane appends: set {nameof(SseHubOptions)}.{nameof(Backplane)} to it as well");
         }
 
         if (options.Name is null)

@@ -6,7 +6,9 @@ namespace SseCodec.Server;
 /// The instruments of the <c>SseCodec.Server</c> meter, each tagged with the hub's name (<c>hub</c>):
 /// <c>ssecodec.server.connections</c> (open hub connections), <c>ssecodec.server.events.published</c>,
 /// <c>ssecodec.server.bytes.written</c> (event bytes written to connections), <c>ssecodec.server.events.dropped</c>
-/// (events dropped from full queues) and <c>ssecodec.server.slow_client.disconnects</c>.
+/// (events dropped from full queues), <c>ssecodec.server.slow_client.disconnects</c> and
+/// <c>ssecodec.server.backplane.gaps</c> (times a hub's backplane delivered an event past a gap: events the shared
+/// stream lost before this node read them).
 /// </summary>
 public static class SseServerMetrics
 {
@@ -29,4 +31,7 @@ public static class SseServerMetrics
 
     internal static readonly Counter<long> SlowClientDisconnects =
         Meter.CreateCounter<long>("ssecodec.server.slow_client.disconnects", "{connection}", "Connections dropped because their queue was full.");
+
+    internal static readonly Counter<long> BackplaneGaps =
+        Meter.CreateCounter<long>("ssecodec.server.backplane.gaps", "{gap}", "Gaps in a backplane's stream: events lost before this node read them.");
 }
