@@ -44,12 +44,15 @@ internal static class SseCommand
               (exit 3) after N reconnections in a row without an event (default 5). Connection state goes to stderr.
 
           sse serve [--urls URL] [--retry MS] [--heartbeat S] [--interval MS] [--stdin]
+                    [--redis HOST:PORT [--stream NAME]]
               Serve an event stream at /events (default http://127.0.0.1:8080; a page at / shows it):
               a message every interval (default 1000 ms) carrying the time, ids counting up, kept in a
               history so a reconnecting client resumes through Last-Event-ID. With --stdin, each stdin line
               is broadcast as an event instead. --retry sends a retry line on connect; --heartbeat sets the
-              idle time before a heartbeat comment (default 15 s). Ctrl+C (SIGINT) or SIGTERM ends every open
-              stream, stops the server and exits 0.
+              idle time before a heartbeat comment (default 15 s). With --redis, the stream is the Redis
+              Stream ssecodec:NAME (default sse-serve) shared by every sse serve given the same Redis and name:
+              an event published by any reaches the clients of all, with one id sequence, and a client resumes on
+              any of them. Ctrl+C (SIGINT) or SIGTERM ends every open stream, stops the server and exits 0.
 
           sse demo [--events N] [--size BYTES] [--no-reconnect] [--warmup MS | --no-warmup]
               Start the server on loopback and a client against it, stream N events (default 100000) through
