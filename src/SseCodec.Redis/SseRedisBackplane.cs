@@ -56,6 +56,9 @@ public sealed partial class SseRedisBackplane : ISseBackplane, ISseEventHistory
     /// <summary>The stream's Redis key.</summary>
     public string Key { get; }
 
+    /// <summary>For tests: the connection for appends and replays, to wait for its reconnection rather than poll.</summary>
+    internal Task<ConnectionMultiplexer> Connection => _connection;
+
     /// <inheritdoc/>
     /// <exception cref="InvalidOperationException">The stream was started already: one stream serves one hub.</exception>
     public void Start(SseBackplaneSink sink)
