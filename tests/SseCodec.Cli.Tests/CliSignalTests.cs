@@ -126,7 +126,7 @@ public sealed partial class CliSignalTests
     }
 
     /// <summary>The net10.0 sse.dll run by the dotnet host (see <see cref="SpawnedProgram"/>), its output lines collected as they arrive.</summary>
-    private sealed class SseProcess : IAsyncDisposable
+    internal sealed class SseProcess : IAsyncDisposable
     {
         private readonly Process _process;
 
@@ -202,7 +202,7 @@ public sealed partial class CliSignalTests
     }
 
     /// <summary>Lines of one output stream; a test waits for one that matches, with no polling.</summary>
-    private sealed class OutputLines
+    internal sealed class OutputLines
     {
         private readonly List<string> _lines = [];
         private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Found)> _waiters = [];

@@ -14,11 +14,12 @@ public sealed class PackageTests(PackedPackages packages)
         { "SseCodec.Client.Http", "lib", ["net10.0", "net8.0", "net9.0", "netstandard2.0"] },
         { "SseCodec.Server", "lib", ["net10.0", "net8.0", "net9.0", "netstandard2.0"] },
         { "SseCodec.AspNetCore", "lib", ["net10.0", "net8.0", "net9.0"] },
+        { "SseCodec.Redis", "lib", ["net10.0", "net8.0", "net9.0", "netstandard2.0"] },
         { "SseCodec.Cli", "tools", ["net10.0", "net8.0", "net9.0"] },
     };
 
     [Fact]
-    public void Pack_makes_exactly_the_six_packages_and_their_symbol_packages()
+    public void Pack_makes_exactly_the_seven_packages_and_their_symbol_packages()
     {
         string[] expected = PackedPackages.PackageIds
             .SelectMany(id => new[] { $"{id}.{packages.Version}.nupkg", $"{id}.{packages.Version}.snupkg" })

@@ -17,7 +17,7 @@ public sealed class PackedPackages : IAsyncLifetime
 
     public static readonly string[] PackageIds =
     [
-        "SseCodec", "SseCodec.Client", "SseCodec.Client.Http", "SseCodec.Server", "SseCodec.AspNetCore", "SseCodec.Cli",
+        "SseCodec", "SseCodec.Client", "SseCodec.Client.Http", "SseCodec.Server", "SseCodec.AspNetCore", "SseCodec.Redis", "SseCodec.Cli",
     ];
 
     private readonly List<string> _globalPackagesFolders = [];
