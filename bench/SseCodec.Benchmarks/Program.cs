@@ -3,6 +3,7 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using SseCodec.Benchmarks.Backplane;
 using SseCodec.Benchmarks.SideBySide;
 
 namespace SseCodec.Benchmarks;
@@ -11,12 +12,18 @@ public static class Program
 {
     // dotnet run -c Release --project bench/SseCodec.Benchmarks -- --filter '*'           BenchmarkDotNet, the official figures
     // dotnet run -c Release --project bench/SseCodec.Benchmarks -- sidebyside [options]   in-process interleaved, to iterate with
+    // dotnet run -c Release --project bench/SseCodec.Benchmarks -- backplane [options]    publish-to-delivery: one hub, then two nodes on Redis
     // dotnet run -c Release --project bench/SseCodec.Benchmarks.Net8 -- (either of them)  the same on .NET 8 (bench/README.md)
     public static int Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "sidebyside")
         {
             return SideBySideRunner.Run(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == "backplane")
+        {
+            return BackplaneRunner.RunAsync(args[1..]).GetAwaiter().GetResult();
         }
 
         Console.WriteLine($"// runtime: {BenchmarkHost.Runtime}");
