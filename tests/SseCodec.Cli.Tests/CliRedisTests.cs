@@ -1,6 +1,5 @@
 // The net10.0 suite only, like CliSignalTests: the processes are the net10.0 build of the tool whatever the runtime.
 #if NET10_0
-using System.Text.RegularExpressions;
 using SseCodec.AspNetCore.Tests.Infrastructure;
 using SseCodec.Redis.Tests.Infrastructure;
 
@@ -10,12 +9,9 @@ namespace SseCodec.Cli.Tests;
 /// Two <c>sse serve --stdin --redis</c> processes on one real redis-server are one stream: a line typed into either
 /// reaches the clients of both with one id sequence, and a client resumes on the other node.
 /// </summary>
-public sealed partial class CliRedisTests
+public sealed class CliRedisTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-
-    [GeneratedRegex(@"serving (http://127\.0\.0\.1:\d+)/events")]
-    private static partial Regex ServingLine();
 
     [Fact]
     public async Task Two_serve_stdin_redis_nodes_are_one_stream_and_a_client_resumes_on_the_other()
@@ -65,9 +61,9 @@ public sealed partial class CliRedisTests
 
     private static async Task<HttpClient> ClientForAsync(CliSignalTests.SseProcess sse, CancellationToken cancellationToken)
     {
-        string serving = await sse.Stderr.WaitForAsync(line => ServingLine().IsMatch(line), cancellationToken);
+        string serving = await sse.Stderr.WaitForAsync(line => CliSignalTests.ServingLine().IsMatch(line), cancellationToken);
         Assert.Contains("shared through Redis", serving, StringComparison.Ordinal);
-        return new HttpClient { BaseAddress = new Uri(ServingLine().Match(serving).Groups[1].Value) };
+        return new HttpClient { BaseAddress = new Uri(CliSignalTests.ServingLine().Match(serving).Groups[1].Value) };
     }
 }
 #endif

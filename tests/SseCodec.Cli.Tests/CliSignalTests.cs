@@ -19,7 +19,7 @@ public sealed partial class CliSignalTests
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     [GeneratedRegex(@"serving (http://127\.0\.0\.1:\d+)/events")]
-    private static partial Regex ServingLine();
+    internal static partial Regex ServingLine();
 
     [Theory]
     [InlineData("TERM")]
