@@ -50,24 +50,22 @@ internal ref struct LineEndScanner
         Debug.Assert(end <= _chunk.Length, "The search ends inside the chunk.");
 
         // Lines of up to a few blocks, the usual kind, are found block by block; the bits of the block that holds the
-        // line end then answer for the lines after it too. Near the end of the chunk the block is its last 64 bytes,
-        // and the bits before `from` are shifted out.
+        // line end then answer for the lines after it too.
+        ref byte chunk = ref MemoryMarshal.GetReference(_chunk);
         int blocksLeft = BlocksBeforeSearch;
         int lastBlockStart = _chunk.Length - BlockSize;
-        while (from < end && lastBlockStart >= 0)
+        while (from < end && from <= lastBlockStart)
         {
-            int blockStart = Math.Min(from, lastBlockStart);
-            ulong mask = Mask(ref Unsafe.Add(ref MemoryMarshal.GetReference(_chunk), blockStart));
-            _blockStart = blockStart;
+            ulong mask = Mask(ref Unsafe.Add(ref chunk, from));
+            _blockStart = from;
             _blockMask = mask;
-            ulong bits = mask >> (from - blockStart);
-            if (bits != 0)
+            if (mask != 0)
             {
-                int found = from + BitOperations.TrailingZeroCount(bits);
+                int found = from + BitOperations.TrailingZeroCount(mask);
                 return found < end ? found : -1;
             }
 
-            from = blockStart + BlockSize;
+            from += BlockSize;
             if (--blocksLeft == 0)
             {
                 break;
@@ -77,6 +75,18 @@ internal ref struct LineEndScanner
         if (from >= end)
         {
             return -1;
+        }
+
+        if (blocksLeft != 0 && lastBlockStart >= 0)
+        {
+            // The chunk's last bytes, fewer than a block: its last 64 bytes are compared instead, the bits before
+            // `from` shifted out. Nothing lies past them, so no search follows.
+            ulong mask = Mask(ref Unsafe.Add(ref chunk, lastBlockStart));
+            _blockStart = lastBlockStart;
+            _blockMask = mask;
+            ulong bits = mask >> (from - lastBlockStart);
+            int found = from + BitOperations.TrailingZeroCount(bits);
+            return bits != 0 && found < end ? found : -1;
         }
 
         // A long line, or a chunk shorter than a block: a plain search, which is faster over long runs.
