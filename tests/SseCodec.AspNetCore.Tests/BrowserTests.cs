@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Playwright;
-using SseCodec.AspNetCore.Tests.Infrastructure;
 using SseCodec.Server;
 
 namespace SseCodec.AspNetCore.Tests;
@@ -52,7 +51,7 @@ public sealed class BrowserTests
         using var publishing = new CancellationTokenSource();
         var firstConnection = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        await using var host = await KestrelHost.StartAsync(app =>
+        await using var host = await LoopbackKestrel.StartAsync(app =>
         {
             app.MapGet("/", (RequestDelegate)(c =>
             {

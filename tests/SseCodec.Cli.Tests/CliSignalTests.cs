@@ -4,7 +4,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using SseCodec.Cli.Tests.Infrastructure;
-using SseCodec.AspNetCore.Tests.Infrastructure;
 using SseCodec.Cli;
 
 namespace SseCodec.Cli.Tests;

@@ -1,7 +1,6 @@
 using System.IO.Pipelines;
 using System.Text;
 using System.Text.RegularExpressions;
-using SseCodec.AspNetCore.Tests.Infrastructure;
 using SseCodec.Cli;
 using SseCodec.Cli.Tests.Infrastructure;
 

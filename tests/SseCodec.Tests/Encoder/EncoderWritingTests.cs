@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json.Serialization;
-using SseCodec.Tests.Infrastructure;
+using SseCodec.Reference;
 
 namespace SseCodec.Tests.Encoder;
 
@@ -62,7 +62,7 @@ public class EncoderWritingTests
         byte[] bytes = Encoding.UTF8.GetBytes(data);
         for (int segment = 1; segment <= Math.Max(1, bytes.Length); segment++)
         {
-            Assert.Equal(expected, Write(w => SseEncoder.WriteEvent(w, Streams.Segmented(bytes, segment))));
+            Assert.Equal(expected, Write(w => SseEncoder.WriteEvent(w, Segmenter.ToSequence(Segmenter.FixedSize(bytes, segment)))));
         }
     }
 
@@ -70,7 +70,7 @@ public class EncoderWritingTests
     public void A_crlf_split_across_segments_is_one_line_break()
     {
         byte[] bytes = "a\r\nb"u8.ToArray();
-        Assert.Equal("data: a\ndata: b\n\n", Write(w => SseEncoder.WriteEvent(w, Streams.Segmented(bytes, 2))));
+        Assert.Equal("data: a\ndata: b\n\n", Write(w => SseEncoder.WriteEvent(w, Segmenter.ToSequence(Segmenter.FixedSize(bytes, 2)))));
     }
 
     [Fact]
