@@ -43,7 +43,7 @@ public sealed class ReplayMemoryTests(ITestOutputHelper output)
         var sockets = new List<Socket>();
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+            using var timeout = new CancellationTokenSource(Eventually.HangGuard);
             for (int i = 0; i < clients; i++)
             {
                 Socket socket = await RawClients.OpenAsync(host.Address, "/events", lastEventId);

@@ -15,7 +15,7 @@ namespace SseCodec.Cli.Tests;
 /// </summary>
 public sealed partial class CliSignalTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Patience = Eventually.HangGuard;
 
     [GeneratedRegex(@"serving (http://127\.0\.0\.1:\d+)/events")]
     private static partial Regex ServingLine();
