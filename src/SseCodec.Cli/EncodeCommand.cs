@@ -36,15 +36,7 @@ internal static class EncodeCommand
             }
         }
 
-        Stream input;
-        try
-        {
-            input = path is null ? stdin : File.OpenRead(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"cannot read '{path}': {e.Message}", suggestHelp: false);
-        }
+        Stream input = CommandInput.Open(path, stdin);
 
         await using (input.ConfigureAwait(false))
         {

@@ -6,26 +6,12 @@ namespace SseCodec.Cli;
 /// SIGTERM and Ctrl+C. Here the wait is canceled instead of the read: the read goes on into this stream's own buffer,
 /// where a late result harms nothing, and the next read (if any) picks it up.
 /// </summary>
-internal sealed class InterruptibleReadStream(Stream inner) : Stream
+internal sealed class InterruptibleReadStream(Stream inner) : ReadOnlyStream
 {
     private readonly byte[] _buffer = new byte[64 * 1024];
     private Task<int>? _pendingRead;
     private int _start;
     private int _count;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default)
     {
@@ -58,16 +44,6 @@ internal sealed class InterruptibleReadStream(Stream inner) : Stream
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

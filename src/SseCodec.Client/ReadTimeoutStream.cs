@@ -12,7 +12,7 @@ namespace SseCodec.Client;
 /// because the reader passes that attempt's token down to this stream. Only asynchronous reads are supported: a
 /// synchronous read could not be cancelled by the timer.
 /// </remarks>
-internal sealed class ReadTimeoutStream : Stream
+internal sealed class ReadTimeoutStream : ReadOnlyStream
 {
     private readonly Stream _body;
     private readonly ConnectionAttempt _attempt;
@@ -23,20 +23,6 @@ internal sealed class ReadTimeoutStream : Stream
     {
         _body = body;
         _attempt = attempt;
-    }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
     }
 
 #if NET
@@ -64,16 +50,6 @@ internal sealed class ReadTimeoutStream : Stream
 
     public override int Read(byte[] buffer, int offset, int count) =>
         throw new NotSupportedException("The response body is read asynchronously only: the read timeout cancels a pending asynchronous read.");
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override void Flush()
-    {
-    }
 
     protected override void Dispose(bool disposing)
     {

@@ -1,11 +1,3 @@
-using System.Diagnostics;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-#if NET
-using System.Runtime.Intrinsics;
-#endif
-
 namespace SseCodec;
 
 /// <summary>

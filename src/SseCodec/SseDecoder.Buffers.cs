@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace SseCodec;
 
 // Pooled buffers: growth checked against a limit before it happens, and their return.

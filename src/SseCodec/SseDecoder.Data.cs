@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace SseCodec;
 
 // The data buffer: data lines joined by LF, or a single data line left where it lies in the input chunk.

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace SseCodec;
 
 // "Dispatch the event" at a blank line, and discarding an event the stream ended in.

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Runtime.CompilerServices;
-
 namespace SseCodec;
 
 // Splitting the stream into lines ("Parsing an event stream", WHATWG HTML §9.2.5): the byte order mark, the three line

@@ -1,8 +1,5 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Text.Unicode;
 
 namespace SseCodec;

@@ -101,6 +101,8 @@ public readonly struct SseEvent
         _ => $"{EventType} id={LastEventId} data={DataLength} bytes",
     };
 
+    // Inlined: every accessor of every event passes through here, and the checks are two compares.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private SseDecoder Validate()
     {
         SseDecoder? owner = _owner;

@@ -1,5 +1,4 @@
 using System.IO.Pipelines;
-using System.Runtime.CompilerServices;
 
 namespace SseCodec;
 
@@ -170,14 +169,7 @@ public sealed partial class SseReader : IDisposable, IAsyncDisposable
     /// <summary>Returns the pooled buffers and, unless left open, closes the stream or completes the pipe.</summary>
     public void Dispose()
     {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        ReleaseBuffers();
-        if (_leaveOpen)
+        if (!BeginDispose())
         {
             return;
         }
@@ -195,14 +187,7 @@ public sealed partial class SseReader : IDisposable, IAsyncDisposable
     /// <summary>Returns the pooled buffers and, unless left open, closes the stream or completes the pipe.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        ReleaseBuffers();
-        if (_leaveOpen)
+        if (!BeginDispose())
         {
             return;
         }
@@ -215,6 +200,20 @@ public sealed partial class SseReader : IDisposable, IAsyncDisposable
         {
             await _pipe!.CompleteAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Marks the reader disposed and returns its buffers, once.</summary>
+    /// <returns>Whether the stream or pipe is now to be closed: a first dispose of a source not left open.</returns>
+    private bool BeginDispose()
+    {
+        if (_disposed)
+        {
+            return false;
+        }
+
+        _disposed = true;
+        ReleaseBuffers();
+        return !_leaveOpen;
     }
 
     private void ReleaseBuffers()

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Playwright;
 using SseCodec.AspNetCore.Tests.Infrastructure;
 using SseCodec.Server;
@@ -45,14 +46,17 @@ public sealed class BrowserTests
     {
         Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: install the Debian package 'chromium' (.ci/run does).");
 
+        // Heartbeats on a clock the test moves: one is sent, at a known point, between events of the second connection.
+        var clock = new FakeTimeProvider();
         await using var hub = new SseHub(new SseHubOptions { History = new SseMemoryEventHistory(1000) });
-        var options = new SseStreamOptions { ReconnectionTime = TimeSpan.FromMilliseconds(200), HeartbeatInterval = TimeSpan.FromSeconds(1) };
+        var options = new SseStreamOptions { ReconnectionTime = TimeSpan.FromMilliseconds(200), HeartbeatInterval = TimeSpan.FromSeconds(1), TimeProvider = clock };
         var connects = new ConcurrentQueue<(string? LastEventId, long PublishedAtConnect)>();
         int requests = 0;
-        using var publishing = new CancellationTokenSource();
-        var firstConnection = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var dropFirst = new CancellationTokenSource();
+        var firstStreamEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var abortFirst = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        await using var host = await KestrelHost.StartAsync(app =>
+        await using var host = await LoopbackKestrel.StartAsync(app =>
         {
             app.MapGet("/", (RequestDelegate)(c =>
             {
@@ -64,13 +68,13 @@ public sealed class BrowserTests
                 connects.Enqueue((c.Request.GetLastEventId(), hub.LastSequence));
                 if (Interlocked.Increment(ref requests) == 1)
                 {
-                    // The first connection is dropped by the server after a while, mid-stream.
-                    using var drop = CancellationTokenSource.CreateLinkedTokenSource(c.RequestAborted);
-                    drop.CancelAfter(TimeSpan.FromMilliseconds(500));
+                    // The first connection is dropped by the server mid-stream, when the test says; the connection
+                    // stays open until the test has published what the browser is to miss.
+                    using var drop = CancellationTokenSource.CreateLinkedTokenSource(c.RequestAborted, dropFirst.Token);
                     c.Response.PrepareEventStream();
-                    Task<SseStreamCompletion> streaming = hub.StreamAsync(c.Response.BodyWriter, c.Request.GetLastEventId(), null, options, drop.Token);
-                    firstConnection.TrySetResult();
-                    await streaming;
+                    await hub.StreamAsync(c.Response.BodyWriter, c.Request.GetLastEventId(), null, options, drop.Token);
+                    firstStreamEnded.TrySetResult();
+                    await abortFirst.Task;
                     c.Abort();
                     return;
                 }
@@ -79,15 +83,13 @@ public sealed class BrowserTests
             }));
         });
 
-        Task publisher = Task.Run(async () =>
+        void Publish(int from, int to)
         {
-            await firstConnection.Task;
-            for (int n = 1; n <= EventCount; n++)
+            for (int n = from; n <= to; n++)
             {
                 hub.Publish($$"""{"n":{{n}}}""", "tick", n.ToString());
-                await Task.Delay(20, publishing.Token);
             }
-        });
+        }
 
         using IPlaywright playwright = await Playwright.CreateAsync();
         DirectoryInfo userData = Directory.CreateTempSubdirectory("ssecodec-chromium-");
@@ -106,8 +108,22 @@ public sealed class BrowserTests
             });
             IPage page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
             await page.GotoAsync(host.Address.ToString());
-            await page.WaitForFunctionAsync($"() => window.got.length >= {EventCount}", null, new PageWaitForFunctionOptions { Timeout = 30_000 });
-            await publisher;
+
+            // A quarter of the events on the first connection, seen by the browser; then the drop.
+            await hub.WaitForConnectionsAsync(1);
+            Publish(1, EventCount / 4);
+            await WaitForEventsAsync(page, EventCount / 4);
+            await dropFirst.CancelAsync();
+            await Eventually.Within(firstStreamEnded.Task, "the first stream to end");
+
+            // The next quarter while the browser is away (its connection is still open, so it cannot be back yet): it
+            // must come as a replay from the history. Then the rest, live, after a heartbeat.
+            Publish((EventCount / 4) + 1, EventCount / 2);
+            abortFirst.SetResult();
+            await hub.WaitForConnectionsAsync(1);
+            clock.Advance(options.HeartbeatInterval);
+            Publish((EventCount / 2) + 1, EventCount);
+            await WaitForEventsAsync(page, EventCount);
 
             int[] got = await page.EvaluateAsync<int[]>("() => window.got");
             Assert.Equal(Enumerable.Range(1, EventCount), got);
@@ -121,13 +137,12 @@ public sealed class BrowserTests
             var all = connects.ToArray();
             Assert.Null(all[0].LastEventId);
             Assert.True(all.Length >= 2);
-            int resumedFrom = int.Parse(all[1].LastEventId!);
-            Assert.InRange(resumedFrom, 1, EventCount - 1);
-            Assert.True(all[1].PublishedAtConnect > resumedFrom, $"events {resumedFrom + 1}..{all[1].PublishedAtConnect} were missed and replayed");
+            Assert.Equal((EventCount / 4).ToString(), all[1].LastEventId);
+            Assert.Equal(EventCount / 2, all[1].PublishedAtConnect);
         }
         finally
         {
-            publishing.Cancel();
+            abortFirst.TrySetResult();
             try
             {
                 userData.Delete(recursive: true);
@@ -137,4 +152,8 @@ public sealed class BrowserTests
             }
         }
     }
+
+    /// <summary>Waits until the page's EventSource has received <paramref name="count"/> events; the bound only names a hang.</summary>
+    private static Task WaitForEventsAsync(IPage page, int count) =>
+        page.WaitForFunctionAsync($"() => window.got.length >= {count}", null, new PageWaitForFunctionOptions { Timeout = (float)Eventually.HangGuard.TotalMilliseconds });
 }

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SseCodec.AspNetCore.Tests.Infrastructure;
-using SseCodec.Server.Tests.Infrastructure;
 using SseCodec.Server;
 
 namespace SseCodec.AspNetCore.Tests;
@@ -34,7 +33,7 @@ public sealed class DisconnectTests
     {
         using (socket)
         {
-            using var patience = new CancellationTokenSource(HubWaits.Patience);
+            using var patience = new CancellationTokenSource(Eventually.HangGuard);
             Assert.Contains("id: 3\n", await RawClients.ReadUntilAsync(socket, "id: 3\n", patience.Token), StringComparison.Ordinal);
             socket.LingerState = new LingerOption(enable: true, seconds: 0);
         }
@@ -46,7 +45,7 @@ public sealed class DisconnectTests
     public async Task A_client_that_resets_its_connection_mid_stream_ends_the_stream_as_a_disconnect_not_an_error(bool withRequestAborted)
     {
         var outcome = new TaskCompletionSource<SseStreamCompletion>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var host = await KestrelHost.StartAsync(app =>
+        await using var host = await LoopbackKestrel.StartAsync(app =>
             app.MapGet("/events", (RequestDelegate)(async c =>
             {
                 c.Response.PrepareEventStream();
@@ -62,7 +61,7 @@ public sealed class DisconnectTests
             })));
 
         await ReadThenResetAsync(await RawClients.OpenAsync(host.Address, "/events"));
-        Assert.Equal(SseStreamCompletion.Canceled, await outcome.Task.WaitAsync(HubWaits.Patience));
+        Assert.Equal(SseStreamCompletion.Canceled, await outcome.Task.WaitAsync(Eventually.HangGuard));
     }
 
     [Fact]
@@ -78,7 +77,7 @@ public sealed class DisconnectTests
         Task<SseStreamCompletion> streaming = SseStreaming.StreamAsync(stream, Flood, NoHeartbeat);
 
         await ReadThenResetAsync(client);
-        Assert.Equal(SseStreamCompletion.Canceled, await streaming.WaitAsync(HubWaits.Patience));
+        Assert.Equal(SseStreamCompletion.Canceled, await streaming.WaitAsync(Eventually.HangGuard));
     }
 
     [Theory]
@@ -130,7 +129,7 @@ public sealed class DisconnectTests
         await hub.WaitForConnectionsAsync(1);
         destination.FailFromNow();
         hub.Publish("lost");
-        Assert.Equal(SseStreamCompletion.Canceled, await streaming.WaitAsync(HubWaits.Patience));
+        Assert.Equal(SseStreamCompletion.Canceled, await streaming.WaitAsync(Eventually.HangGuard));
         Assert.Equal(0, hub.ConnectionCount);
         Assert.Equal(0, hub.OutstandingBuffers);
     }

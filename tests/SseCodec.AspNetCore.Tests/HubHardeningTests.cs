@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SseCodec.AspNetCore.Tests.Infrastructure;
-using SseCodec.Server.Tests.Infrastructure;
 using SseCodec.Server;
 
 namespace SseCodec.AspNetCore.Tests;
@@ -14,10 +13,10 @@ namespace SseCodec.AspNetCore.Tests;
 public sealed class HubHardeningTests
 {
     private static readonly SseStreamOptions NoHeartbeat = new() { HeartbeatInterval = TimeSpan.Zero };
-    private static readonly TimeSpan Patience = HubWaits.Patience;
+    private static readonly TimeSpan Patience = Eventually.HangGuard;
 
-    private static Task<KestrelHost> ServeAsync(SseHub hub) =>
-        KestrelHost.StartAsync(app =>
+    private static Task<LoopbackKestrel> ServeAsync(SseHub hub) =>
+        LoopbackKestrel.StartAsync(app =>
         {
             app.MapGet("/events", (RequestDelegate)(c => SseResults.Subscribe(hub, null, NoHeartbeat).ExecuteAsync(c)));
             app.MapGet("/blue", (RequestDelegate)(c => SseResults.Subscribe(hub, ["blue"], NoHeartbeat).ExecuteAsync(c)));
@@ -297,7 +296,7 @@ public sealed class HubHardeningTests
         Assert.InRange(connections, 99 * 110 / MaxReplayBytes, 99);
     }
 
-    private static async Task<HttpResponseMessage> OpenRawAsync(KestrelHost host, string path, string lastEventId)
+    private static async Task<HttpResponseMessage> OpenRawAsync(LoopbackKestrel host, string path, string lastEventId)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Add("Last-Event-ID", lastEventId);

@@ -1,7 +1,6 @@
 using System.IO.Pipelines;
 using Microsoft.Extensions.Logging;
 using SseCodec.AspNetCore.Tests.Infrastructure;
-using SseCodec.Server.Tests.Infrastructure;
 using SseCodec.Server;
 
 namespace SseCodec.AspNetCore.Tests;
@@ -26,7 +25,7 @@ public sealed class HubSafetyTests
             hub.Publish(new string('d', 100), id: i.ToString());
         }
 
-        Assert.Equal(SseStreamCompletion.SlowClient, await streaming.WaitAsync(HubWaits.Patience));
+        Assert.Equal(SseStreamCompletion.SlowClient, await streaming.WaitAsync(Eventually.HangGuard));
         Assert.Equal(0, hub.OutstandingBuffers);
     }
 
@@ -47,7 +46,7 @@ public sealed class HubSafetyTests
 
         Assert.InRange(hub.OutstandingBuffers, 0, 8);
         using var reader = new SseReader(stalled.Reader, leaveOpen: true);
-        using var timeout = new CancellationTokenSource(HubWaits.Patience);
+        using var timeout = new CancellationTokenSource(Eventually.HangGuard);
         for (int i = 1; i <= 40; i++)
         {
             Assert.True(await reader.ReadAsync(timeout.Token));
@@ -71,7 +70,7 @@ public sealed class HubSafetyTests
 
         await ended;
 
-        Assert.Equal(SseStreamCompletion.SlowClient, await streaming.WaitAsync(HubWaits.Patience));
+        Assert.Equal(SseStreamCompletion.SlowClient, await streaming.WaitAsync(Eventually.HangGuard));
         Assert.True(next <= 241);
         Assert.Equal(0, hub.OutstandingBuffers);
     }
@@ -91,7 +90,7 @@ public sealed class HubSafetyTests
 
         Assert.Single(logger.Entries, e => e.Id == 1 && e.Level == LogLevel.Warning && e.Message.Contains("DropOldest", StringComparison.Ordinal));
         await stop.CancelAsync();
-        Assert.Equal(SseStreamCompletion.Canceled, await streaming.WaitAsync(HubWaits.Patience));
+        Assert.Equal(SseStreamCompletion.Canceled, await streaming.WaitAsync(Eventually.HangGuard));
         Assert.Contains(logger.Entries, e => e.Id == 2 && e.Message.Contains("dropped", StringComparison.Ordinal));
     }
 

@@ -9,7 +9,6 @@ using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using SseCodec.AspNetCore.Tests.Infrastructure;
-using SseCodec.Server.Tests.Infrastructure;
 using SseCodec.Server;
 
 namespace SseCodec.AspNetCore.Tests;
@@ -36,7 +35,7 @@ public sealed class KestrelStreamingTests
     [Fact]
     public async Task An_async_enumerable_result_sets_the_headers_streams_every_item_and_ends_with_the_source()
     {
-        await using var host = await KestrelHost.StartAsync(app =>
+        await using var host = await LoopbackKestrel.StartAsync(app =>
             app.MapGet("/events", (RequestDelegate)(c => SseResults.Stream(SseSource.From(Items(50)), NoHeartbeat).ExecuteAsync(c))));
 
         var (response, reader) = await Clients.OpenAsync(host.Client, "/events");
@@ -57,7 +56,7 @@ public sealed class KestrelStreamingTests
     public async Task A_channel_read_by_HttpClient_and_SseParser_arrives_whole()
     {
         var channel = Channel.CreateUnbounded<SseItem<string>>();
-        await using var host = await KestrelHost.StartAsync(app =>
+        await using var host = await LoopbackKestrel.StartAsync(app =>
             app.MapGet("/events", (RequestDelegate)(c => c.Response.WriteEventStreamAsync(SseSource.From(channel.Reader), NoHeartbeat))));
 
         Task<List<Received>> reading = Clients.ReadWithSseParserAsync(host.Client, "/events");
@@ -67,7 +66,7 @@ public sealed class KestrelStreamingTests
         }
 
         channel.Writer.Complete();
-        List<Received> events = await reading.WaitAsync(HubWaits.Patience);
+        List<Received> events = await reading.WaitAsync(Eventually.HangGuard);
         Assert.Equal(100, events.Count);
         Assert.All(events, e => Assert.Equal("chan", e.Type));
         Assert.Equal("line 99\nsecond", events[^1].Data);
@@ -77,7 +76,7 @@ public sealed class KestrelStreamingTests
     [Fact]
     public async Task A_writer_callback_sends_typed_json_events_that_SseParser_reads()
     {
-        await using var host = await KestrelHost.StartAsync(app =>
+        await using var host = await LoopbackKestrel.StartAsync(app =>
             app.MapGet("/events", (RequestDelegate)(c => SseResults.Stream(async (writer, token) =>
             {
                 for (int i = 0; i < 10; i++)
@@ -103,7 +102,7 @@ public sealed class KestrelStreamingTests
             }
         }
 
-        await using var host = await KestrelHost.StartAsync(app =>
+        await using var host = await LoopbackKestrel.StartAsync(app =>
             app.MapGet("/events", (RequestDelegate)(c => SseResults.Stream(SseSource.From(Ticks(), TestJsonContext.Default.Tick), NoHeartbeat).ExecuteAsync(c))));
 
         var (response, reader) = await Clients.OpenAsync(host.Client, "/events");
@@ -123,7 +122,7 @@ public sealed class KestrelStreamingTests
     [Fact]
     public async Task Retry_is_sent_first_when_configured()
     {
-        await using var host = await KestrelHost.StartAsync(app =>
+        await using var host = await LoopbackKestrel.StartAsync(app =>
             app.MapGet("/events", (RequestDelegate)(c => SseResults.Stream(SseSource.From(Items(1)), new SseStreamOptions { ReconnectionTime = TimeSpan.FromMilliseconds(1500) }).ExecuteAsync(c))));
 
         var (response, reader) = await Clients.OpenAsync(host.Client, "/events");
@@ -139,7 +138,7 @@ public sealed class KestrelStreamingTests
     [Fact]
     public async Task StopReconnecting_answers_204()
     {
-        await using var host = await KestrelHost.StartAsync(app =>
+        await using var host = await LoopbackKestrel.StartAsync(app =>
             app.MapGet("/events", (RequestDelegate)(c => SseResults.StopReconnecting().ExecuteAsync(c))));
 
         using HttpResponseMessage response = await host.Client.GetAsync("/events");
@@ -149,7 +148,7 @@ public sealed class KestrelStreamingTests
     [Fact]
     public async Task Response_compression_leaves_the_stream_alone()
     {
-        await using var host = await KestrelHost.StartAsync(
+        await using var host = await LoopbackKestrel.StartAsync(
             app =>
             {
                 app.UseResponseCompression();
@@ -187,7 +186,7 @@ public sealed class KestrelStreamingTests
         }
 
         var completion = new TaskCompletionSource<SseStreamCompletion>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var host = await KestrelHost.StartAsync(app =>
+        await using var host = await LoopbackKestrel.StartAsync(app =>
             app.MapGet("/events", (RequestDelegate)(async c =>
             {
                 c.Response.PrepareEventStream();
@@ -199,15 +198,15 @@ public sealed class KestrelStreamingTests
         reader.Dispose();
         response.Dispose();
 
-        Assert.True(await ended.Task.WaitAsync(HubWaits.Patience));
-        Assert.Equal(SseStreamCompletion.Canceled, await completion.Task.WaitAsync(HubWaits.Patience));
+        Assert.True(await ended.Task.WaitAsync(Eventually.HangGuard));
+        Assert.Equal(SseStreamCompletion.Canceled, await completion.Task.WaitAsync(Eventually.HangGuard));
     }
 
     [Fact]
     public async Task Hub_connections_get_broadcasts_and_their_own_groups_only()
     {
         await using var hub = new SseHub();
-        await using var host = await KestrelHost.StartAsync(app =>
+        await using var host = await LoopbackKestrel.StartAsync(app =>
         {
             app.MapGet("/all", (RequestDelegate)(c => SseResults.Subscribe(hub, null, NoHeartbeat).ExecuteAsync(c)));
             app.MapGet("/red", (RequestDelegate)(c => SseResults.Subscribe(hub, ["red"], NoHeartbeat).ExecuteAsync(c)));
@@ -240,7 +239,7 @@ public sealed class KestrelStreamingTests
     public async Task A_reconnecting_client_gets_the_missed_events_then_live_ones()
     {
         await using var hub = new SseHub(new SseHubOptions { History = new SseMemoryEventHistory(100) });
-        await using var host = await KestrelHost.StartAsync(app =>
+        await using var host = await LoopbackKestrel.StartAsync(app =>
             app.MapGet("/events", (RequestDelegate)(c => SseResults.Subscribe(hub, null, NoHeartbeat).ExecuteAsync(c))));
 
         for (int i = 1; i <= 10; i++)
@@ -263,7 +262,7 @@ public sealed class KestrelStreamingTests
     [Fact]
     public async Task Last_event_id_reaches_the_application()
     {
-        await using var host = await KestrelHost.StartAsync(app =>
+        await using var host = await LoopbackKestrel.StartAsync(app =>
             app.MapGet("/events", (RequestDelegate)(c =>
             {
                 string? last = c.Request.GetLastEventId();

@@ -2,7 +2,6 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using SseCodec.AspNetCore.Tests.Infrastructure;
 using SseCodec.Server;
 using Xunit.Abstractions;
 
@@ -32,7 +31,7 @@ public sealed class ReplayMemoryTests(ITestOutputHelper output)
         int events = Scale("SSE_REPLAY_ATTACK_EVENTS", 8_000);
         var history = new SseMemoryEventHistory(capacity: events, maxBytes: long.MaxValue);
         await using var hub = new SseHub(new SseHubOptions { History = history, UnknownLastEventId = unknown, Name = "replay-attack-" + Guid.NewGuid() });
-        await using var host = await KestrelHost.StartAsync(app =>
+        await using var host = await LoopbackKestrel.StartAsync(app =>
             app.MapGet("/events", (RequestDelegate)(c => SseResults.Subscribe(hub, null, new SseStreamOptions { HeartbeatInterval = TimeSpan.Zero }).ExecuteAsync(c))));
         string data = new('k', 1000);
         for (int i = 1; i <= events; i++)
@@ -44,7 +43,7 @@ public sealed class ReplayMemoryTests(ITestOutputHelper output)
         var sockets = new List<Socket>();
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+            using var timeout = new CancellationTokenSource(Eventually.HangGuard);
             for (int i = 0; i < clients; i++)
             {
                 Socket socket = await RawClients.OpenAsync(host.Address, "/events", lastEventId);

@@ -4,7 +4,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using SseCodec.Cli.Tests.Infrastructure;
-using SseCodec.AspNetCore.Tests.Infrastructure;
 using SseCodec.Cli;
 
 namespace SseCodec.Cli.Tests;
@@ -16,7 +15,7 @@ namespace SseCodec.Cli.Tests;
 /// </summary>
 public sealed partial class CliSignalTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Patience = Eventually.HangGuard;
 
     [GeneratedRegex(@"serving (http://127\.0\.0\.1:\d+)/events")]
     internal static partial Regex ServingLine();

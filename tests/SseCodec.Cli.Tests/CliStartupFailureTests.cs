@@ -10,7 +10,7 @@ public sealed class CliStartupFailureTests
     private static async Task<(int Exit, string Stderr)> ServeAsync(params string[] args)
     {
         var stderr = new StringWriter();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var timeout = new CancellationTokenSource(Eventually.HangGuard);
         int exit = await SseCommand.RunAsync(["serve", .. args], Stream.Null, Stream.Null, stderr, timeout.Token);
         return (exit, stderr.ToString());
     }

@@ -1,7 +1,6 @@
 using System.IO.Pipelines;
 using System.Text;
 using System.Text.RegularExpressions;
-using SseCodec.AspNetCore.Tests.Infrastructure;
 using SseCodec.Cli;
 using SseCodec.Cli.Tests.Infrastructure;
 
@@ -20,7 +19,7 @@ public sealed partial class CliTests
         Task<int> run = SseCommand.RunAsync(["serve", "--urls", "http://127.0.0.1:0", .. args], stdin, Stream.Null, stderr, stop.Token);
 
         // The "serving" line, or the command's end if it failed to start; the bound only guards against a hang.
-        await Task.WhenAny(stderr.WaitForAsync("/events"), run).WaitAsync(TimeSpan.FromMinutes(1));
+        await Eventually.Within(Task.WhenAny(stderr.WaitForAsync("/events"), run), "the serving line or the end of the command");
         Assert.False(run.IsCompleted, stderr.ToString());
         Match match = ServingLine().Match(stderr.ToString());
         Assert.True(match.Success, stderr.ToString());
@@ -58,7 +57,7 @@ public sealed partial class CliTests
             }
 
             stop.Cancel();
-            Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(10)));
+            Assert.Equal(0, await Eventually.Within(run, "serve to stop"));
         }
     }
 
@@ -86,7 +85,7 @@ public sealed partial class CliTests
 
             stop.Cancel();
             await input.Writer.CompleteAsync();
-            Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(10)));
+            Assert.Equal(0, await Eventually.Within(run, "serve to stop"));
         }
     }
 

@@ -62,7 +62,7 @@ public class FailureTests
 
         await stop.CancelAsync();
 
-        var (exit, stderr) = await run.WaitAsync(TimeSpan.FromSeconds(30));
+        var (exit, stderr) = await Eventually.Within(run, "the command to end");
         Assert.Equal(SseCommand.ExitCanceled, exit);
         Assert.Equal("", stderr);
     }

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http;
 using System.Text;
 using SseCodec.Cli.Tests.Infrastructure;
 using SseCodec.Cli;
-using SseCodec.Client.Tests.Infrastructure;
 
 namespace SseCodec.Cli.Tests;
 
@@ -20,7 +19,7 @@ public sealed class ListenCommandTests
     [Fact]
     public async Task Json_prints_parse_shaped_lines_reconnects_with_the_last_event_id_and_exits_0_on_204()
     {
-        await using var server = await SseTestServer.StartAsync((context, index) => index switch
+        await using var server = await ScriptedServer.StartAsync((context, index) => index switch
         {
             0 => Sse.StreamAsync(context, "retry: 0\nid: 1\nevent: greet\ndata: hi\n\n"),
             1 => Sse.StreamAsync(context, "data: \"quoted\"\ndata: line2\n\n"),
@@ -44,7 +43,7 @@ public sealed class ListenCommandTests
     [Fact]
     public async Task Text_output_shows_event_blocks()
     {
-        await using var server = await SseTestServer.StartAsync((context, index) => index switch
+        await using var server = await ScriptedServer.StartAsync((context, index) => index switch
         {
             0 => Sse.StreamAsync(context, "retry: 0\nid: 5\nevent: t\ndata: a\ndata: b\n\ndata: c\n\n"),
             _ => Sse.NoContent(context),
@@ -59,7 +58,7 @@ public sealed class ListenCommandTests
     [Fact]
     public async Task Data_posts_the_body_on_every_connection()
     {
-        await using var server = await SseTestServer.StartAsync((context, index) => index switch
+        await using var server = await ScriptedServer.StartAsync((context, index) => index switch
         {
             0 => Sse.StreamAsync(context, "retry: 0\ndata: token\n\n"),
             _ => Sse.NoContent(context),
@@ -78,7 +77,7 @@ public sealed class ListenCommandTests
     [Fact]
     public async Task Resend_posts_the_body_again_on_reconnect()
     {
-        await using var server = await SseTestServer.StartAsync((context, index) => index switch
+        await using var server = await ScriptedServer.StartAsync((context, index) => index switch
         {
             0 => Sse.StreamAsync(context, "retry: 0\ndata: token\n\n"),
             _ => Sse.NoContent(context),
@@ -106,7 +105,7 @@ public sealed class ListenCommandTests
     [Fact]
     public async Task A_huge_retry_is_waited_as_the_limit_instead_of_aborting()
     {
-        await using var server = await SseTestServer.StartAsync((context, index) => Sse.StreamAsync(context, "retry: 9999999999\ndata: x\n\n"));
+        await using var server = await ScriptedServer.StartAsync((context, index) => Sse.StreamAsync(context, "retry: 9999999999\ndata: x\n\n"));
         using var stdout = new MemoryStream();
         using var log = new WatchedWriter();
         using var cancellation = new CancellationTokenSource();
@@ -122,7 +121,7 @@ public sealed class ListenCommandTests
     [Fact]
     public async Task Method_and_content_type_can_be_set()
     {
-        await using var server = await SseTestServer.StartAsync((context, index) => Sse.NoContent(context));
+        await using var server = await ScriptedServer.StartAsync((context, index) => Sse.NoContent(context));
 
         var (exit, _, _) = await RunAsync("listen", server.Events.ToString(), "--method", "PUT", "--data", "x=1", "-H", "Content-Type: text/plain");
 
@@ -136,7 +135,7 @@ public sealed class ListenCommandTests
     [InlineData(200, "application/json", "application/json", "{\"error\":\"invalid api key\"}")]
     public async Task A_failed_connection_exits_3_and_says_why_on_stderr(int status, string contentType, string expected, string body)
     {
-        await using var server = await SseTestServer.StartAsync(async (context, index) =>
+        await using var server = await ScriptedServer.StartAsync(async (context, index) =>
         {
             context.Response.StatusCode = status;
             context.Response.ContentType = contentType;
@@ -155,7 +154,7 @@ public sealed class ListenCommandTests
     [Fact]
     public async Task A_line_over_the_limit_exits_2()
     {
-        await using var server = await SseTestServer.StartAsync((context, index) => Sse.StreamAsync(context, "data: " + new string('x', 64) + "\n\n"));
+        await using var server = await ScriptedServer.StartAsync((context, index) => Sse.StreamAsync(context, "data: " + new string('x', 64) + "\n\n"));
 
         var (exit, _, stderr) = await RunAsync("listen", server.Events.ToString(), "--max-line-length", "16");
 

@@ -3,7 +3,6 @@
 #if NET10_0
 using System.Diagnostics;
 using SseCodec.Cli.Tests.Infrastructure;
-using SseCodec.AspNetCore.Tests.Infrastructure;
 
 namespace SseCodec.Cli.Tests;
 

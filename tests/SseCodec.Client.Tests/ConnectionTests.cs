@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using System.Text;
-using SseCodec.Client.Tests.Infrastructure;
 
 namespace SseCodec.Client.Tests;
 
@@ -12,7 +11,7 @@ public sealed class ConnectionTests
     [Fact]
     public async Task Get_sends_accept_and_no_cache_delivers_events_in_order_and_a_204_closes_for_good()
     {
-        await using var server = await SseTestServer.StartAsync((context, index) => index switch
+        await using var server = await ScriptedServer.StartAsync((context, index) => index switch
         {
             0 => Sse.StreamAsync(context, "id: 1\ndata: a\n\nid: 2\nevent: tick\ndata: b\n\n"),
             1 => Sse.StreamAsync(context, "data: c\n\n"),
@@ -46,7 +45,7 @@ public sealed class ConnectionTests
     {
         var firstSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var partSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await SseTestServer.StartAsync(async (context, index) =>
+        await using var server = await ScriptedServer.StartAsync(async (context, index) =>
         {
             switch (index)
             {
@@ -87,7 +86,7 @@ public sealed class ConnectionTests
     [Fact]
     public async Task The_end_of_the_body_mid_event_discards_the_partial_event_too()
     {
-        await using var server = await SseTestServer.StartAsync((context, index) => index switch
+        await using var server = await ScriptedServer.StartAsync((context, index) => index switch
         {
             0 => Sse.StreamAsync(context, "id: 1\ndata: one\n\nid: 2\ndata: partial\n"),
             1 => Sse.StreamAsync(context, "data: two\n\n"),
@@ -104,7 +103,7 @@ public sealed class ConnectionTests
     [Fact]
     public async Task An_empty_last_event_id_is_not_sent()
     {
-        await using var server = await SseTestServer.StartAsync((context, index) => index switch
+        await using var server = await ScriptedServer.StartAsync((context, index) => index switch
         {
             0 => Sse.StreamAsync(context, "id: 1\ndata: a\n\nid\ndata: b\n\n"),
             _ => Sse.NoContent(context),
@@ -120,7 +119,7 @@ public sealed class ConnectionTests
     [Fact]
     public async Task An_initial_last_event_id_is_sent_on_the_first_request_and_seen_by_events_without_an_id()
     {
-        await using var server = await SseTestServer.StartAsync((context, index) => index switch
+        await using var server = await ScriptedServer.StartAsync((context, index) => index switch
         {
             0 => Sse.StreamAsync(context, "data: a\n\n"),
             _ => Sse.NoContent(context),
@@ -139,7 +138,7 @@ public sealed class ConnectionTests
     [Fact]
     public async Task Custom_headers_go_on_every_request_and_configure_request_runs_each_time()
     {
-        await using var server = await SseTestServer.StartAsync((context, index) => index switch
+        await using var server = await ScriptedServer.StartAsync((context, index) => index switch
         {
             0 => Sse.StreamAsync(context, "data: a\n\n"),
             _ => Sse.NoContent(context),
@@ -166,7 +165,7 @@ public sealed class ConnectionTests
     [Fact]
     public async Task Post_with_resend_opted_in_sends_its_body_again_on_every_reconnect()
     {
-        await using var server = await SseTestServer.StartAsync((context, index) => index switch
+        await using var server = await ScriptedServer.StartAsync((context, index) => index switch
         {
             0 => Sse.StreamAsync(context, "id: 7\ndata: {\"token\":\"Hel\"}\n\n"),
             1 => Sse.StreamAsync(context, "data: {\"token\":\"lo\"}\n\n"),
@@ -196,7 +195,7 @@ public sealed class ConnectionTests
     [Fact]
     public async Task A_content_header_in_headers_goes_on_the_body()
     {
-        await using var server = await SseTestServer.StartAsync((context, index) => Sse.NoContent(context));
+        await using var server = await ScriptedServer.StartAsync((context, index) => Sse.NoContent(context));
         var options = Fast();
         options.Method = HttpMethod.Post;
         options.ContentFactory = () => new StringContent("x");
@@ -211,7 +210,7 @@ public sealed class ConnectionTests
     [Fact]
     public async Task A_307_redirect_is_followed_with_the_body_and_reconnects_start_from_the_original_url()
     {
-        await using var server = await SseTestServer.StartAsync((context, index) =>
+        await using var server = await ScriptedServer.StartAsync((context, index) =>
         {
             if (context.Request.Path == "/start")
             {
@@ -244,7 +243,7 @@ public sealed class ConnectionTests
     [Fact]
     public async Task A_content_type_with_a_charset_parameter_opens_the_stream()
     {
-        await using var server = await SseTestServer.StartAsync(async (context, index) =>
+        await using var server = await ScriptedServer.StartAsync(async (context, index) =>
         {
             if (index > 0)
             {
@@ -264,7 +263,7 @@ public sealed class ConnectionTests
     [Fact]
     public async Task Works_over_http2_with_a_caller_supplied_HttpClient()
     {
-        await using var server = await SseTestServer.StartAsync(
+        await using var server = await ScriptedServer.StartAsync(
             (context, index) => index == 0 ? Sse.StreamAsync(context, "data: h2\n\n") : Sse.NoContent(context),
             Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2);
         using var http = new HttpClient { DefaultRequestVersion = new Version(2, 0), DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
@@ -279,7 +278,7 @@ public sealed class ConnectionTests
     [Fact]
     public async Task The_netstandard_build_sends_its_default_version_whatever_the_HttpClient_asks()
     {
-        await using var server = await SseTestServer.StartAsync((context, index) => index == 0 ? Sse.StreamAsync(context, "data: h1\n\n") : Sse.NoContent(context));
+        await using var server = await ScriptedServer.StartAsync((context, index) => index == 0 ? Sse.StreamAsync(context, "data: h1\n\n") : Sse.NoContent(context));
 
         // The .NET builds would send HTTP/2 only, which this HTTP/1.1 server refuses.
         using var http = new HttpClient { DefaultRequestVersion = new Version(2, 0), DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
@@ -292,7 +291,7 @@ public sealed class ConnectionTests
     [Fact]
     public async Task The_netstandard_build_works_over_http2_when_ConfigureRequest_sets_the_version()
     {
-        await using var server = await SseTestServer.StartAsync(
+        await using var server = await ScriptedServer.StartAsync(
             (context, index) => index == 0 ? Sse.StreamAsync(context, "data: h2\n\n") : Sse.NoContent(context),
             Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2);
         var options = Fast();
@@ -313,7 +312,7 @@ public sealed class ConnectionTests
     [Fact]
     public async Task The_netstandard_builds_own_handler_on_dotnet_core_refuses_a_non_ascii_last_event_id()
     {
-        await using var server = await SseTestServer.StartAsync((context, index) => Sse.NoContent(context));
+        await using var server = await ScriptedServer.StartAsync((context, index) => Sse.NoContent(context));
         var options = Fast();
         options.LastEventId = "caf\u00E9";
         options.MaxRetries = 0;
@@ -330,7 +329,7 @@ public sealed class ConnectionTests
     [Fact]
     public async Task A_relative_url_resolves_against_the_HttpClient_base_address()
     {
-        await using var server = await SseTestServer.StartAsync((context, index) => Sse.NoContent(context));
+        await using var server = await ScriptedServer.StartAsync((context, index) => Sse.NoContent(context));
         using var http = new HttpClient { BaseAddress = server.BaseAddress };
         using var client = new SseClient(http, new Uri("/events", UriKind.Relative), Fast());
 

@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using System.Text;
 using Microsoft.AspNetCore.Http;
-using SseCodec.Client.Tests.Infrastructure;
 
 namespace SseCodec.Client.Tests;
 
@@ -27,7 +26,7 @@ public sealed class ContentEncodingTests
     public async Task The_clients_own_handler_decodes_a_gzip_stream_event_by_event()
     {
         var firstSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await SseTestServer.StartAsync((context, index) => index switch
+        await using var server = await ScriptedServer.StartAsync((context, index) => index switch
         {
             0 => GzipStreamAsync(context, firstSeen.Task),
             _ => Sse.NoContent(context),
@@ -51,7 +50,7 @@ public sealed class ContentEncodingTests
     [Fact]
     public async Task The_clients_own_handler_asks_for_the_encodings_it_decodes()
     {
-        await using var server = await SseTestServer.StartAsync((context, index) => Sse.NoContent(context));
+        await using var server = await ScriptedServer.StartAsync((context, index) => Sse.NoContent(context));
         using var client = new SseClient(server.Events, Fast());
 
         await Eventually.Within(Received.AllAsync(client), "the 204");
@@ -70,7 +69,7 @@ public sealed class ContentEncodingTests
     [Fact]
     public async Task A_gzip_stream_the_handler_does_not_decode_fails_naming_the_encoding()
     {
-        await using var server = await SseTestServer.StartAsync((context, index) => GzipStreamAsync(context, Task.CompletedTask));
+        await using var server = await ScriptedServer.StartAsync((context, index) => GzipStreamAsync(context, Task.CompletedTask));
         using var http = new HttpClient();
         using var client = new SseClient(http, server.Events, Fast());
         var lifecycle = new Lifecycle(client);

@@ -1,5 +1,4 @@
 using System.Text;
-using SseCodec.Client.Tests.Infrastructure;
 
 namespace SseCodec.Client.Tests;
 
@@ -16,7 +15,7 @@ public sealed class LargeMessageTests
         }
 
         string data = payload.ToString();
-        await using var server = await SseTestServer.StartAsync((context, index) => index switch
+        await using var server = await ScriptedServer.StartAsync((context, index) => index switch
         {
             0 => Sse.StreamAsync(context, "event: big\ndata: " + data + "\n\n"),
             _ => Sse.NoContent(context),
@@ -39,7 +38,7 @@ public sealed class LargeMessageTests
         int cap = maxLineLength ?? SseClientOptions.DefaultMaxMessageSize;
         byte[] chunk = Encoding.ASCII.GetBytes(new string('x', 64 * 1024));
         int chunksSent = 0;
-        await using var server = await SseTestServer.StartAsync(async (context, index) =>
+        await using var server = await ScriptedServer.StartAsync(async (context, index) =>
         {
             await Sse.StartAsync(context);
             await Sse.WriteAsync(context, "data: ");

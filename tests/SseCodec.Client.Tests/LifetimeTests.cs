@@ -12,7 +12,7 @@ public sealed class LifetimeTests
         ParserOptions = new SseParserOptions { BufferPool = pool },
     };
 
-    private static Task<SseTestServer> HoldingServer() => SseTestServer.StartAsync(async (context, index) =>
+    private static Task<ScriptedServer> HoldingServer() => ScriptedServer.StartAsync(async (context, index) =>
     {
         // Two lines of one event so the parser must copy into a pooled buffer, then silence.
         await Sse.StreamAsync(context, $"id: {index}\ndata: a\ndata: b\n\ndata: pending");
@@ -133,7 +133,7 @@ public sealed class LifetimeTests
     public async Task Close_during_the_reconnection_wait_ends_the_read()
     {
         var time = new TestClock();
-        await using var server = await SseTestServer.StartAsync((context, index) => Sse.StreamAsync(context, "data: x\n\n"));
+        await using var server = await ScriptedServer.StartAsync((context, index) => Sse.StreamAsync(context, "data: x\n\n"));
         using var client = new SseClient(server.Events, new SseClientOptions { TimeProvider = time });
 
         Task<List<Received>> reading = Received.AllAsync(client);

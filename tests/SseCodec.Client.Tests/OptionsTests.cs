@@ -1,5 +1,3 @@
-using SseCodec.Client.Tests.Infrastructure;
-
 namespace SseCodec.Client.Tests;
 
 /// <summary>The options are validated and copied when a client is made: a change afterwards has no effect, half-way or whole.</summary>
@@ -9,7 +7,7 @@ public sealed class OptionsTests
     public async Task A_change_to_the_options_after_the_client_is_made_does_not_reach_it()
     {
         var time = new TestClock();
-        await using var server = await SseTestServer.StartAsync((context, index) => index switch
+        await using var server = await ScriptedServer.StartAsync((context, index) => index switch
         {
             0 => Sse.StreamAsync(context, "data: a line longer than eight bytes\n\n"),
             _ => Sse.NoContent(context),
@@ -58,5 +56,16 @@ public sealed class OptionsTests
         var injected = new SseClientOptions();
         injected.Headers["X-Injected"] = "a\r\nHost: elsewhere";
         Assert.Equal("options", Assert.Throws<ArgumentException>(() => new SseClient(url, injected)).ParamName);
+    }
+
+    [Fact]
+    public void Ascii_only_refuses_a_non_ascii_initial_id_when_the_client_is_made()
+    {
+        var options = new SseClientOptions { LastEventId = "\u00E9", LastEventIdEncoding = SseLastEventIdEncoding.AsciiOnly };
+
+        var refused = Assert.Throws<ArgumentException>(() => new SseClient(new Uri("http://127.0.0.1/events"), options));
+
+        Assert.Equal("options", refused.ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => options.LastEventIdEncoding = (SseLastEventIdEncoding)3);
     }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using SseCodec.Client.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace SseCodec.Client.Tests;
@@ -16,7 +15,7 @@ public sealed class ReconnectBoundsTests(ITestOutputHelper output)
     public async Task A_huge_server_delay_is_clamped_instead_of_crashing_the_read(string source, int? maxServerDelayMinutes)
     {
         var time = new TestClock();
-        await using var server = await SseTestServer.StartAsync(async (context, index) =>
+        await using var server = await ScriptedServer.StartAsync(async (context, index) =>
         {
             if (index > 0)
             {
@@ -63,7 +62,7 @@ public sealed class ReconnectBoundsTests(ITestOutputHelper output)
         var time = new TestClock();
         DateTimeOffset start = time.GetUtcNow();
         var requestTimes = new List<TimeSpan>();
-        await using var server = await SseTestServer.StartAsync((context, index) =>
+        await using var server = await ScriptedServer.StartAsync((context, index) =>
         {
             lock (requestTimes)
             {
@@ -146,7 +145,7 @@ public sealed class ReconnectBoundsTests(ITestOutputHelper output)
     public async Task An_event_starts_the_retry_count_over()
     {
         var time = new TestClock();
-        await using var server = await SseTestServer.StartAsync((context, index) => index switch
+        await using var server = await ScriptedServer.StartAsync((context, index) => index switch
         {
             < 4 => Sse.StreamAsync(context, $"retry: 0\ndata: {index}\n\n"),
             _ => Sse.NoContent(context),

@@ -3,7 +3,6 @@ using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Http;
-using SseCodec.Client.Tests.Infrastructure;
 
 namespace SseCodec.Client.Tests;
 
@@ -44,8 +43,8 @@ public sealed class RedirectTests
     [InlineData(308, "GET", "GET", "")]
     public async Task A_redirect_to_another_origin_leaves_the_callers_headers_and_cookies_behind(int status, string method, string expectedMethod, string expectedBody)
     {
-        await using var other = await SseTestServer.StartAsync((context, index) => Sse.NoContent(context));
-        await using var origin = await SseTestServer.StartAsync((context, index) => RedirectAsync(context, status, other.Events));
+        await using var other = await ScriptedServer.StartAsync((context, index) => Sse.NoContent(context));
+        await using var origin = await ScriptedServer.StartAsync((context, index) => RedirectAsync(context, status, other.Events));
         using var client = new SseClient(origin.Events, WithSecrets(new HttpMethod(method)));
 
         await Eventually.Within(Received.AllAsync(client), "the stream to end");
@@ -63,9 +62,9 @@ public sealed class RedirectTests
     [Fact]
     public async Task Once_on_another_origin_the_chain_stays_without_the_callers_headers()
     {
-        SseTestServer? origin = null;
-        await using var other = await SseTestServer.StartAsync((context, index) => RedirectAsync(context, 302, new Uri(origin!.BaseAddress, "/back")));
-        await using var originServer = await SseTestServer.StartAsync((context, index) =>
+        ScriptedServer? origin = null;
+        await using var other = await ScriptedServer.StartAsync((context, index) => RedirectAsync(context, 302, new Uri(origin!.BaseAddress, "/back")));
+        await using var originServer = await ScriptedServer.StartAsync((context, index) =>
             context.Request.Path == "/back" ? Sse.NoContent(context) : RedirectAsync(context, 302, other.Events));
         origin = originServer;
         using var client = new SseClient(origin.Events, WithSecrets(HttpMethod.Get));
@@ -80,7 +79,7 @@ public sealed class RedirectTests
     [Fact]
     public async Task A_same_origin_redirect_keeps_every_header()
     {
-        await using var server = await SseTestServer.StartAsync((context, index) =>
+        await using var server = await ScriptedServer.StartAsync((context, index) =>
             context.Request.Path == "/start" ? RedirectAsync(context, 302, new Uri("/events", UriKind.Relative)) : Sse.NoContent(context));
         using var client = new SseClient(new Uri(server.BaseAddress, "/start"), WithSecrets(HttpMethod.Get));
 
@@ -94,8 +93,8 @@ public sealed class RedirectTests
     [Fact]
     public async Task A_caller_supplied_HttpClient_that_does_not_follow_redirects_gets_the_same_protection()
     {
-        await using var other = await SseTestServer.StartAsync((context, index) => Sse.NoContent(context));
-        await using var origin = await SseTestServer.StartAsync((context, index) => RedirectAsync(context, 307, other.Events));
+        await using var other = await ScriptedServer.StartAsync((context, index) => Sse.NoContent(context));
+        await using var origin = await ScriptedServer.StartAsync((context, index) => RedirectAsync(context, 307, other.Events));
         using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false });
         using var client = new SseClient(http, origin.Events, WithSecrets(HttpMethod.Get));
 
@@ -108,7 +107,7 @@ public sealed class RedirectTests
     [Fact]
     public async Task Redirects_are_bounded()
     {
-        await using var server = await SseTestServer.StartAsync((context, index) => RedirectAsync(context, 302, new Uri($"/loop/{index}", UriKind.Relative)));
+        await using var server = await ScriptedServer.StartAsync((context, index) => RedirectAsync(context, 302, new Uri($"/loop/{index}", UriKind.Relative)));
         var options = WithSecrets(HttpMethod.Get);
         options.MaxRedirects = 3;
         using var client = new SseClient(server.Events, options);
@@ -126,8 +125,8 @@ public sealed class RedirectTests
     public async Task A_redirect_from_https_to_http_is_refused()
     {
         using X509Certificate2 certificate = CreateLoopbackCertificate();
-        await using var plain = await SseTestServer.StartAsync((context, index) => Sse.NoContent(context));
-        await using var secure = await SseTestServer.StartAsync(
+        await using var plain = await ScriptedServer.StartAsync((context, index) => Sse.NoContent(context));
+        await using var secure = await ScriptedServer.StartAsync(
             (context, index) => RedirectAsync(context, 302, plain.Events),
             certificate: certificate);
         using var http = new HttpClient(new SocketsHttpHandler

@@ -1,5 +1,4 @@
 using System.Text;
-using SseCodec.Client.Tests.Infrastructure;
 
 namespace SseCodec.Client.Tests;
 
@@ -16,7 +15,7 @@ public sealed class RequestMethodTests
     [Fact]
     public async Task A_post_stream_that_ends_cleanly_is_sent_exactly_once()
     {
-        await using var server = await SseTestServer.StartAsync((context, index) => index switch
+        await using var server = await ScriptedServer.StartAsync((context, index) => index switch
         {
             0 => Sse.StreamAsync(context, "id: 1\ndata: {\"token\":\"Hel\"}\n\ndata: [DONE]\n\n"),
             _ => Sse.NoContent(context),
@@ -36,7 +35,7 @@ public sealed class RequestMethodTests
     public async Task A_post_stream_that_drops_fails_instead_of_being_sent_again()
     {
         var received = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await SseTestServer.StartAsync(async (context, index) =>
+        await using var server = await ScriptedServer.StartAsync(async (context, index) =>
         {
             if (index > 0)
             {
@@ -92,7 +91,7 @@ public sealed class RequestMethodTests
     [InlineData("DELETE")]
     public async Task Idempotent_methods_reconnect_after_a_clean_end(string method)
     {
-        await using var server = await SseTestServer.StartAsync((context, index) => index switch
+        await using var server = await ScriptedServer.StartAsync((context, index) => index switch
         {
             0 => Sse.StreamAsync(context, "id: 1\ndata: a\n\n"),
             _ => Sse.NoContent(context),

@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
-using SseCodec.Client.Tests.Infrastructure;
 
 namespace SseCodec.Client.Tests;
 
@@ -16,7 +15,7 @@ public sealed class ResponseTests
     [InlineData(429)]
     public async Task Another_status_fails_the_connection_with_its_status_and_content_type_and_does_not_reconnect(int status)
     {
-        await using var server = await SseTestServer.StartAsync(async (context, index) =>
+        await using var server = await ScriptedServer.StartAsync(async (context, index) =>
         {
             context.Response.StatusCode = status;
             context.Response.ContentType = "application/json";
@@ -42,7 +41,7 @@ public sealed class ResponseTests
     [Fact]
     public async Task A_wrong_content_type_fails_the_connection()
     {
-        await using var server = await SseTestServer.StartAsync(async (context, index) =>
+        await using var server = await ScriptedServer.StartAsync(async (context, index) =>
         {
             await Sse.StartAsync(context, "text/plain; charset=utf-8");
             await Sse.WriteAsync(context, "data: not an event stream\n\n");
@@ -61,7 +60,7 @@ public sealed class ResponseTests
     [Fact]
     public async Task A_200_without_a_content_type_fails_the_connection()
     {
-        await using var server = await SseTestServer.StartAsync(async (context, index) =>
+        await using var server = await ScriptedServer.StartAsync(async (context, index) =>
         {
             context.Response.StatusCode = 200;
             await context.Response.Body.WriteAsync("data: x\n\n"u8.ToArray());
@@ -78,7 +77,7 @@ public sealed class ResponseTests
     [Fact]
     public async Task A_failed_response_body_is_read_up_to_the_limit_and_not_at_all_when_the_limit_is_zero()
     {
-        await using var server = await SseTestServer.StartAsync(async (context, index) =>
+        await using var server = await ScriptedServer.StartAsync(async (context, index) =>
         {
             context.Response.StatusCode = 400;
             context.Response.ContentType = "application/json";
@@ -109,7 +108,7 @@ public sealed class ResponseTests
     [Fact]
     public async Task A_failed_response_body_is_decoded_with_its_charset()
     {
-        await using var server = await SseTestServer.StartAsync(async (context, index) =>
+        await using var server = await ScriptedServer.StartAsync(async (context, index) =>
         {
             context.Response.StatusCode = 403;
             context.Response.ContentType = "text/plain; charset=iso-8859-1";
@@ -127,7 +126,7 @@ public sealed class ResponseTests
     public async Task A_failed_response_whose_body_stalls_fails_after_the_body_timeout_with_what_arrived()
     {
         var time = new TestClock();
-        await using var server = await SseTestServer.StartAsync(async (context, index) =>
+        await using var server = await ScriptedServer.StartAsync(async (context, index) =>
         {
             context.Response.StatusCode = 502;
             context.Response.ContentType = "text/plain";
@@ -150,7 +149,7 @@ public sealed class ResponseTests
     [Fact]
     public async Task A_204_on_the_first_request_ends_the_stream_with_no_events_and_no_error()
     {
-        await using var server = await SseTestServer.StartAsync((context, index) => Sse.NoContent(context));
+        await using var server = await ScriptedServer.StartAsync((context, index) => Sse.NoContent(context));
         using var client = new SseClient(server.Events, Fast());
         var lifecycle = new Lifecycle(client);
 
@@ -163,7 +162,7 @@ public sealed class ResponseTests
     public async Task Retrying_server_errors_backs_off_and_honours_retry_after()
     {
         var time = new TestClock();
-        await using var server = await SseTestServer.StartAsync(async (context, index) =>
+        await using var server = await ScriptedServer.StartAsync(async (context, index) =>
         {
             switch (index)
             {
@@ -202,7 +201,7 @@ public sealed class ResponseTests
     [Fact]
     public async Task Retrying_server_errors_still_fails_on_a_4xx()
     {
-        await using var server = await SseTestServer.StartAsync((context, index) =>
+        await using var server = await ScriptedServer.StartAsync((context, index) =>
         {
             context.Response.StatusCode = 404;
             return Task.CompletedTask;

@@ -1,5 +1,4 @@
 using System.Text;
-using SseCodec.Client.Tests.Infrastructure;
 
 namespace SseCodec.Client.Tests;
 
@@ -12,7 +11,7 @@ public sealed class StreamContentTests
     public async Task Bytes_trickled_one_at_a_time_give_every_event_exactly_once_in_order()
     {
         const string Stream = "\uFEFFid: 1\r\ndata: hello\r\n\r\n: note\nevent: t\ndata: x\ndata: y\n\nid: 3\rdata: é\r\r";
-        await using var server = await SseTestServer.StartAsync(async (context, index) =>
+        await using var server = await ScriptedServer.StartAsync(async (context, index) =>
         {
             if (index > 0)
             {
@@ -38,7 +37,7 @@ public sealed class StreamContentTests
     [Fact]
     public async Task A_bom_at_the_start_of_each_connection_is_skipped()
     {
-        await using var server = await SseTestServer.StartAsync((context, index) => index switch
+        await using var server = await ScriptedServer.StartAsync((context, index) => index switch
         {
             0 => Sse.StreamAsync(context, "\uFEFFdata: first\n\n"),
             1 => Sse.StreamAsync(context, "\uFEFFdata: second\n\n"),
@@ -52,7 +51,7 @@ public sealed class StreamContentTests
     [Fact]
     public async Task A_line_over_the_limit_fails_with_a_clear_error_after_the_events_before_it()
     {
-        await using var server = await SseTestServer.StartAsync((context, index) =>
+        await using var server = await ScriptedServer.StartAsync((context, index) =>
             Sse.StreamAsync(context, "data: ok\n\ndata: " + new string('x', 100) + "\n\n"));
         var options = Fast();
         options.ParserOptions = new SseParserOptions { MaxLineLength = 32 };
@@ -79,7 +78,7 @@ public sealed class StreamContentTests
     [Fact]
     public async Task Comments_are_observable_and_do_not_become_events()
     {
-        await using var server = await SseTestServer.StartAsync((context, index) => index switch
+        await using var server = await ScriptedServer.StartAsync((context, index) => index switch
         {
             0 => Sse.StreamAsync(context, ": hello\n:\ndata: a\n\n:bye\n"),
             _ => Sse.NoContent(context),
@@ -97,7 +96,7 @@ public sealed class StreamContentTests
     [Fact]
     public async Task Events_read_as_json()
     {
-        await using var server = await SseTestServer.StartAsync((context, index) => index switch
+        await using var server = await ScriptedServer.StartAsync((context, index) => index switch
         {
             0 => Sse.StreamAsync(context, "data: {\"Text\":\"Hel\"}\n\ndata: {\"Text\":\"lo\"}\n\n"),
             _ => Sse.NoContent(context),
@@ -116,7 +115,7 @@ public sealed class StreamContentTests
     [Fact]
     public async Task An_event_is_valid_until_the_loop_moves_on()
     {
-        await using var server = await SseTestServer.StartAsync((context, index) => index switch
+        await using var server = await ScriptedServer.StartAsync((context, index) => index switch
         {
             0 => Sse.StreamAsync(context, "data: a\n\ndata: b\n\n"),
             _ => Sse.NoContent(context),

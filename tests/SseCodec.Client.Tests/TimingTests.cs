@@ -1,5 +1,3 @@
-using SseCodec.Client.Tests.Infrastructure;
-
 namespace SseCodec.Client.Tests;
 
 /// <summary>Reconnection time, backoff and read timeout, on a manual clock: exact delays, no real waiting.</summary>
@@ -10,7 +8,7 @@ public sealed class TimingTests
     public async Task Retry_sets_the_delay_before_the_next_reconnect()
     {
         var time = new TestClock();
-        await using var server = await SseTestServer.StartAsync((context, index) => index switch
+        await using var server = await ScriptedServer.StartAsync((context, index) => index switch
         {
             0 => Sse.StreamAsync(context, "retry: 5000\ndata: x\n\n"),
             _ => Sse.NoContent(context),
@@ -39,7 +37,7 @@ public sealed class TimingTests
     public async Task The_default_reconnection_time_is_three_seconds()
     {
         var time = new TestClock();
-        await using var server = await SseTestServer.StartAsync((context, index) => index switch
+        await using var server = await ScriptedServer.StartAsync((context, index) => index switch
         {
             0 => Sse.StreamAsync(context, "data: x\n\n"),
             _ => Sse.NoContent(context),
@@ -60,7 +58,7 @@ public sealed class TimingTests
     {
         var time = new TestClock();
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await SseTestServer.StartAsync(async (context, index) =>
+        await using var server = await ScriptedServer.StartAsync(async (context, index) =>
         {
             switch (index)
             {
@@ -136,7 +134,7 @@ public sealed class TimingTests
     {
         var time = new TestClock();
         var ping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await SseTestServer.StartAsync(async (context, index) =>
+        await using var server = await ScriptedServer.StartAsync(async (context, index) =>
         {
             if (index > 0)
             {
@@ -184,7 +182,7 @@ public sealed class TimingTests
         // never while the caller holds an event.
         var time = new TestClock();
         var second = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await SseTestServer.StartAsync(async (context, index) =>
+        await using var server = await ScriptedServer.StartAsync(async (context, index) =>
         {
             await Sse.StreamAsync(context, "id: 1\ndata: a\n\n");
             await second.Task;
@@ -214,7 +212,7 @@ public sealed class TimingTests
     public async Task The_read_timeout_also_bounds_the_wait_for_response_headers()
     {
         var time = new TestClock();
-        await using var server = await SseTestServer.StartAsync(async (context, index) =>
+        await using var server = await ScriptedServer.StartAsync(async (context, index) =>
         {
             if (index == 0)
             {

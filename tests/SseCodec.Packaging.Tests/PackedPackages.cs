@@ -131,7 +131,7 @@ public sealed class PackedPackages : IAsyncLifetime
             StringComparer.Ordinal);
     }
 
-    private static string ReadMetadata(string key) =>
+    internal static string ReadMetadata(string key) =>
         typeof(PackedPackages).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value
         ?? throw new InvalidOperationException($"The test assembly has no {key}.");
 

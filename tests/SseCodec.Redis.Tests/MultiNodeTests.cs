@@ -1,7 +1,5 @@
 using System.Globalization;
-using SseCodec.AspNetCore.Tests.Infrastructure;
 using SseCodec.Redis.Tests.Infrastructure;
-using SseCodec.Server.Tests.Infrastructure;
 
 namespace SseCodec.Redis.Tests;
 

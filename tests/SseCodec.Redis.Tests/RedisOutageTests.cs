@@ -2,7 +2,6 @@ using System.IO.Pipelines;
 using Microsoft.Extensions.Time.Testing;
 using SseCodec.Redis.Tests.Infrastructure;
 using SseCodec.Server;
-using SseCodec.Server.Tests.Infrastructure;
 using StackExchange.Redis;
 
 namespace SseCodec.Redis.Tests;
@@ -51,12 +50,12 @@ public sealed class RedisOutageTests
             }
         });
 
-        await hundred.Task.WaitAsync(EventStream.Patience);
+        await hundred.Task.WaitAsync(Eventually.HangGuard);
         await redis.KillAsync();
-        await failed.Task.WaitAsync(EventStream.Patience);
+        await failed.Task.WaitAsync(Eventually.HangGuard);
         await redis.RestartAsync();
         restarted.SetResult();
-        await publishing.WaitAsync(EventStream.Patience);
+        await publishing.WaitAsync(Eventually.HangGuard);
 
         // The same connection, never dropped, gets every event the stream holds: each acknowledged one, and any whose
         // acknowledgement the kill cut off; once each, in order.

@@ -1,8 +1,6 @@
 using System.Diagnostics.Metrics;
-using SseCodec.AspNetCore.Tests.Infrastructure;
 using SseCodec.Redis.Tests.Infrastructure;
 using SseCodec.Server;
-using SseCodec.Server.Tests.Infrastructure;
 using StackExchange.Redis;
 
 namespace SseCodec.Redis.Tests;

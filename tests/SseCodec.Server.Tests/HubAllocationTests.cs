@@ -28,12 +28,19 @@ public sealed class HubAllocationTests
         using var stop = new CancellationTokenSource();
         var options = new SseStreamOptions { HeartbeatInterval = TimeSpan.Zero };
         long received = 0;
+
+        // Set after each read of each connection: the publisher waits on it without allocating (an await would).
+        using var arrived = new ManualResetEventSlim();
         var tasks = new List<Task>();
         for (int i = 0; i < Connections; i++)
         {
             var pipe = new Pipe(new PipeOptions(pool: pool, useSynchronizationContext: false));
             tasks.Add(hub.StreamAsync(pipe.Writer, options: options, cancellationToken: stop.Token));
-            tasks.Add(DrainAsync(pipe.Reader, bytes => Interlocked.Add(ref received, bytes), stop.Token));
+            tasks.Add(DrainAsync(pipe.Reader, bytes =>
+            {
+                Interlocked.Add(ref received, bytes);
+                arrived.Set();
+            }, stop.Token));
         }
 
         await hub.WaitForConnectionsAsync(Connections);
@@ -47,10 +54,15 @@ public sealed class HubAllocationTests
             {
                 hub.Publish(Data);
                 expected += Connections * ("data: ".Length + Data.Length + 2);
-                long deadline = Environment.TickCount64 + 10_000;
-                while (Interlocked.Read(ref received) < expected && Environment.TickCount64 < deadline)
+                while (Interlocked.Read(ref received) < expected)
                 {
-                    Thread.SpinWait(20);
+                    // A wakeup looks again: a read that lands after the reset sets the event anew.
+                    if (!arrived.Wait(Eventually.HangGuard))
+                    {
+                        Assert.Fail($"{Interlocked.Read(ref received)} of {expected} bytes arrived, a hang.");
+                    }
+
+                    arrived.Reset();
                 }
 
                 Assert.Equal(expected, Interlocked.Read(ref received));

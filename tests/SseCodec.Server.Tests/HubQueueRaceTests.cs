@@ -10,7 +10,7 @@ namespace SseCodec.Server.Tests;
 /// </summary>
 public sealed class HubQueueRaceTests
 {
-    private static readonly TimeSpan Patience = HubWaits.Patience;
+    private static readonly TimeSpan Patience = Eventually.HangGuard;
 
     [Fact]
     public async Task A_connection_put_behind_after_its_loop_emptied_the_queue_still_gets_every_event()

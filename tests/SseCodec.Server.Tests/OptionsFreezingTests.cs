@@ -49,7 +49,7 @@ public sealed class OptionsFreezingTests
     [Fact]
     public async Task Changing_stream_options_after_the_stream_started_changes_nothing()
     {
-        var clock = new CountingTimeProvider();
+        var clock = new TestClock();
         var options = new SseStreamOptions { TimeProvider = clock, HeartbeatInterval = TimeSpan.FromSeconds(2), ReconnectionTime = TimeSpan.FromSeconds(1) };
         var pipe = new Pipe();
         using var stop = new CancellationTokenSource();

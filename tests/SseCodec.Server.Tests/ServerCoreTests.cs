@@ -16,7 +16,7 @@ public sealed class ServerCoreTests
     [Fact]
     public async Task A_heartbeat_comes_after_exactly_the_idle_interval_and_an_event_postpones_it()
     {
-        var clock = new CountingTimeProvider();
+        var clock = new TestClock();
         var pipe = new Pipe();
         using var stop = new CancellationTokenSource();
         SseWriter? writer = null;
@@ -51,7 +51,7 @@ public sealed class ServerCoreTests
     [Fact]
     public async Task Heartbeats_follow_a_configured_interval_and_can_be_turned_off()
     {
-        var clock = new CountingTimeProvider();
+        var clock = new TestClock();
         var pipe = new Pipe();
         using var stop = new CancellationTokenSource();
         Task<SseStreamCompletion> streaming = SseStreaming.StreamAsync(pipe.Writer, (_, t) => Task.Delay(Timeout.Infinite, t),
@@ -84,7 +84,7 @@ public sealed class ServerCoreTests
     [Fact]
     public async Task A_coalescing_policy_holds_events_until_its_delay_then_flushes_them_together()
     {
-        var clock = new CountingTimeProvider();
+        var clock = new TestClock();
         var pipe = new Pipe();
         using var stop = new CancellationTokenSource();
         var written = new TaskCompletionSource();
@@ -157,7 +157,7 @@ public sealed class ServerCoreTests
         Task<SseStreamCompletion> streaming = hub.StreamAsync(pipe.Writer, lastEventId, null, NoHeartbeat, stop.Token);
         using var reader = new SseReader(pipe.Reader, leaveOpen: true);
         var ids = new List<string>();
-        using var timeout = new CancellationTokenSource(HubWaits.Patience);
+        using var timeout = new CancellationTokenSource(Eventually.HangGuard);
         while (ids.Count < expected && await reader.ReadAsync(timeout.Token))
         {
             ids.Add(reader.Current.LastEventId);
@@ -236,7 +236,7 @@ public sealed class ServerCoreTests
         });
 
         allowance.Release(100);
-        await published.WhenAtLeast(100).WaitAsync(HubWaits.Patience);
+        await published.WhenAtLeast(100).WaitAsync(Eventually.HangGuard);
         for (int round = 0; round < 20; round++)
         {
             int from = (int)published.Value - 50;
@@ -304,7 +304,7 @@ public sealed class ServerCoreTests
             hub.Publish(new string('d', 100));
         }
 
-        Assert.Equal(SseStreamCompletion.SlowClient, await streaming.WaitAsync(HubWaits.Patience));
+        Assert.Equal(SseStreamCompletion.SlowClient, await streaming.WaitAsync(Eventually.HangGuard));
         Assert.Equal(0, hub.ConnectionCount);
         Assert.Equal(0, hub.OutstandingBuffers);
         Assert.Equal(1, Interlocked.Read(ref disconnects));
@@ -325,7 +325,7 @@ public sealed class ServerCoreTests
 
         Assert.True(hub.OutstandingBuffers > 0);
         stop.Cancel();
-        Assert.Equal(SseStreamCompletion.Canceled, await streaming.WaitAsync(HubWaits.Patience));
+        Assert.Equal(SseStreamCompletion.Canceled, await streaming.WaitAsync(Eventually.HangGuard));
         Assert.Equal(0, hub.ConnectionCount);
         Assert.Equal(0, hub.OutstandingBuffers);
 
@@ -342,7 +342,7 @@ public sealed class ServerCoreTests
         Task<SseStreamCompletion> streaming = hub.StreamAsync(pipe.Writer, options: NoHeartbeat);
         await hub.WaitForConnectionsAsync(1);
         await hub.DisposeAsync();
-        Assert.Equal(SseStreamCompletion.SourceCompleted, await streaming.WaitAsync(HubWaits.Patience));
+        Assert.Equal(SseStreamCompletion.SourceCompleted, await streaming.WaitAsync(Eventually.HangGuard));
         Assert.Throws<ObjectDisposedException>(() => hub.Publish("late"));
     }
 

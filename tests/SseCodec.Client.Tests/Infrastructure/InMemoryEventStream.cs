@@ -12,49 +12,15 @@ internal sealed class InMemoryEventStream(byte[] body, bool endless = false) : H
 {
     public static readonly Uri Url = new("http://in-memory/events");
 
+    private const int ReadSize = 4096;
+
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var content = new StreamContent(new SmallReadsStream(body, endless));
+        ChunkedReadStream stream = endless
+            ? ChunkedReadStream.Endless(body, ReadSize)
+            : new ChunkedReadStream(body, ReadSize, completeAsynchronously: false);
+        var content = new StreamContent(stream);
         content.Headers.ContentType = new("text/event-stream");
         return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = content, RequestMessage = request });
-    }
-
-    /// <summary>A read-only stream over bytes that returns at most 4 KiB per read, as a socket returns what arrived.</summary>
-    private sealed class SmallReadsStream(byte[] bytes, bool endless) : Stream
-    {
-        private int _position;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (endless && _position == bytes.Length)
-            {
-                _position = 0;
-            }
-
-            int length = Math.Min(Math.Min(buffer.Length, 4096), bytes.Length - _position);
-            bytes.AsSpan(_position, length).CopyTo(buffer);
-            _position += length;
-            return length;
-        }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            new(Read(buffer.Span));
-
-        // The netstandard2.0 client reads through this overload (its Stream has no other): at once, like the one above.
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            Task.FromResult(Read(buffer, offset, count));
-
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -1,13 +1,8 @@
-using SseCodec.AspNetCore.Tests.Infrastructure;
-
 namespace SseCodec.Redis.Tests.Infrastructure;
 
 /// <summary>A client's open event stream on one node, read with SseCodec's parser.</summary>
 internal sealed class EventStream : IDisposable
 {
-    /// <summary>How long a read may wait before the test fails: a bound for a hung test, never a measure of speed.</summary>
-    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-
     private readonly HttpResponseMessage _response;
     private readonly SseReader _reader;
 
@@ -20,7 +15,7 @@ internal sealed class EventStream : IDisposable
     /// <summary>Opens <c>/events</c> (with <paramref name="query"/>) and returns once the response has started.</summary>
     public static async Task<EventStream> OpenAsync(Node node, string? lastEventId = null, string query = "")
     {
-        using var patience = new CancellationTokenSource(Patience);
+        using var patience = new CancellationTokenSource(Eventually.HangGuard);
         var (response, reader) = await Clients.OpenAsync(node.Client, "/events" + query, lastEventId, patience.Token);
         response.EnsureSuccessStatusCode();
         return new EventStream(response, reader);
@@ -29,7 +24,7 @@ internal sealed class EventStream : IDisposable
     /// <summary>Reads exactly <paramref name="count"/> events; fails if the stream ends or stalls first.</summary>
     public async Task<List<Received>> ReadAsync(int count)
     {
-        using var patience = new CancellationTokenSource(Patience);
+        using var patience = new CancellationTokenSource(Eventually.HangGuard);
         List<Received> events = await Clients.ReadAsync(_reader, count, patience.Token);
         Assert.True(events.Count == count, $"The stream ended after {events.Count} of {count} events: {string.Join(", ", events.Select(e => e.Id))}.");
         return events;
@@ -38,7 +33,7 @@ internal sealed class EventStream : IDisposable
     /// <summary>Reads until the event with ID <paramref name="lastId"/> arrives.</summary>
     public async Task<List<Received>> ReadThroughAsync(string lastId)
     {
-        using var patience = new CancellationTokenSource(Patience);
+        using var patience = new CancellationTokenSource(Eventually.HangGuard);
         var events = new List<Received>();
         while (events.Count == 0 || events[^1].Id != lastId)
         {

@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using SseCodec.AspNetCore;
-using SseCodec.AspNetCore.Tests.Infrastructure;
 using SseCodec.Server;
 using StackExchange.Redis;
 
@@ -10,14 +8,15 @@ namespace SseCodec.Redis.Tests.Infrastructure;
 
 /// <summary>
 /// One server node: a Kestrel host on 127.0.0.1 whose hub is registered the one-line way
-/// (<c>AddSseHub().AddRedisBackplane(...)</c>), with its own Redis connections, serving <c>/events</c>; the query's
-/// <c>group</c> values are the groups a connection joins.
+/// (<c>AddSseHub().AddRedisBackplane(...)</c>), with its own Redis connections, serving <c>/events</c> through
+/// <see cref="SseHub.StreamAsync(System.IO.Pipelines.PipeWriter, string?, IEnumerable{string}?, SseStreamOptions?, CancellationToken)"/>
+/// (what SseCodec.AspNetCore's Subscribe does); the query's <c>group</c> values are the groups a connection joins.
 /// </summary>
 internal sealed class Node : IAsyncDisposable
 {
-    private readonly KestrelHost _host;
+    private readonly LoopbackKestrel _host;
 
-    private Node(KestrelHost host, SseHub hub)
+    private Node(LoopbackKestrel host, SseHub hub)
     {
         _host = host;
         Hub = hub;
@@ -32,11 +31,11 @@ internal sealed class Node : IAsyncDisposable
     public static async Task<Node> StartAsync(RedisServer redis, string prefix, string stream = "events", Action<SseRedisBackplaneOptions>? configure = null)
     {
         SseHub? hub = null;
-        KestrelHost host = await KestrelHost.StartAsync(
+        LoopbackKestrel host = await LoopbackKestrel.StartAsync(
             app =>
             {
                 hub = app.Services.GetRequiredService<SseHub>();
-                app.MapGet("/events", (HttpContext context, SseHub h) => SseResults.Subscribe(h, context.Request.Query["group"].Where(g => g is not null).Select(g => g!).ToArray()));
+                app.MapGet("/events", (HttpContext context, SseHub h) => ServeAsync(context, h));
             },
             services => services
                 .AddSseHub(o => o.Name = stream)
@@ -46,6 +45,19 @@ internal sealed class Node : IAsyncDisposable
                     configure?.Invoke(o);
                 }));
         return new Node(host, hub!);
+    }
+
+    private static async Task ServeAsync(HttpContext context, SseHub hub)
+    {
+        context.Response.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache";
+        string? lastEventId = context.Request.Headers.TryGetValue("Last-Event-ID", out var values) ? values[0] : null;
+        string[] groups = [.. context.Request.Query["group"].Where(g => g is not null).Select(g => g!)];
+        SseStreamCompletion completion = await hub.StreamAsync(context.Response.BodyWriter, lastEventId, groups, cancellationToken: context.RequestAborted);
+        if (completion == SseStreamCompletion.SlowClient)
+        {
+            context.Abort();
+        }
     }
 
     /// <summary>Completes when the node's connection for appends is up again after Redis came back.</summary>
@@ -62,7 +74,7 @@ internal sealed class Node : IAsyncDisposable
                 restored.TrySetResult();
             }
 
-            await restored.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await Eventually.Within(restored.Task, "the publishing connection to come back");
         }
         finally
         {

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text;
-using SseCodec.Tests.Infrastructure;
+using SseCodec.Reference;
 
 namespace SseCodec.Tests.Encoder;
 
@@ -45,7 +45,7 @@ public static class Decoded
     {
         using var decoder = new SseDecoder();
         var items = new List<Item>();
-        ReadOnlySequence<byte> sequence = Streams.Segmented(bytes, segment);
+        ReadOnlySequence<byte> sequence = Segmenter.ToSequence(Segmenter.FixedSize(bytes, segment));
         while (true)
         {
             SseItemKind kind = decoder.ReadItem(ref sequence);

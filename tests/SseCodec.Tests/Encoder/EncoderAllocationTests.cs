@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Net.ServerSentEvents;
-using SseCodec.Tests.Infrastructure;
+using SseCodec.Reference;
 
 namespace SseCodec.Tests.Encoder;
 
@@ -12,7 +12,7 @@ public class EncoderAllocationTests
     private static readonly byte[] Utf8Data = "{\"user\":\"ada\",\"text\":\"hello, world\",\"n\":12345}"u8.ToArray();
     private static readonly string StringData = "{\"user\":\"ada\",\"text\":\"héllo, wörld \U0001F600\",\"n\":12345}";
     private static readonly string MultiLine = "line one\r\nline two\nline three\rline four\n";
-    private static readonly ReadOnlySequence<byte> Sequence = Streams.Segmented("first half\r\nsecond half of the data"u8.ToArray(), 11);
+    private static readonly ReadOnlySequence<byte> Sequence = Segmenter.ToSequence(Segmenter.FixedSize("first half\r\nsecond half of the data"u8.ToArray(), 11));
     private static readonly Point Value = new(1, 2, "label");
     private static readonly SseItem<string> Item = new("item data", "t") { EventId = "5" };
 

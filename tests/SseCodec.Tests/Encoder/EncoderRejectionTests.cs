@@ -3,7 +3,7 @@ using System.Net.ServerSentEvents;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using SseCodec.Tests.Infrastructure;
+using SseCodec.Reference;
 
 namespace SseCodec.Tests.Encoder;
 
@@ -61,7 +61,7 @@ public class EncoderRejectionTests
         var buffer = Primed();
         AssertNothingWritten(buffer, w => SseEncoder.WriteEvent(w, "x"u8, eventType: type), typeof(ArgumentException));
         AssertNothingWritten(buffer, w => SseEncoder.WriteEvent(w, "x", eventType: type), typeof(ArgumentException));
-        AssertNothingWritten(buffer, w => SseEncoder.WriteEvent(w, Streams.Segmented("a\nb"u8.ToArray(), 1), eventType: type), typeof(ArgumentException));
+        AssertNothingWritten(buffer, w => SseEncoder.WriteEvent(w, Segmenter.ToSequence(Segmenter.FixedSize("a\nb"u8.ToArray(), 1)), eventType: type), typeof(ArgumentException));
         AssertNothingWritten(buffer, w => SseEncoder.WriteEventJson(w, new Point(1, 2, ""), TestJsonContext.Default.Point, eventType: type), typeof(ArgumentException));
         Assert.Equal("eventType", Assert.Throws<ArgumentException>(() => SseEncoder.WriteEvent(buffer, "x", eventType: type)).ParamName);
     }

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
-using SseCodec.Tests.Infrastructure;
+using SseCodec.Reference;
 
 namespace SseCodec.Tests.Encoder;
 
@@ -28,7 +28,7 @@ public class EncoderRoundTripProperties
                     break;
                 default:
                     byte[] bytes = Encoding.UTF8.GetBytes(e.Data);
-                    SseEncoder.WriteEvent(buffer, Streams.Segmented(bytes, Math.Max(1, bytes.Length / 3)), e.Type, e.Id, retry);
+                    SseEncoder.WriteEvent(buffer, Segmenter.ToSequence(Segmenter.FixedSize(bytes, Math.Max(1, bytes.Length / 3))), e.Type, e.Id, retry);
                     break;
             }
         }

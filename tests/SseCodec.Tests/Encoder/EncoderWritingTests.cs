@@ -1,7 +1,8 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json.Serialization;
-using SseCodec.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
+using SseCodec.Reference;
 
 namespace SseCodec.Tests.Encoder;
 
@@ -62,7 +63,7 @@ public class EncoderWritingTests
         byte[] bytes = Encoding.UTF8.GetBytes(data);
         for (int segment = 1; segment <= Math.Max(1, bytes.Length); segment++)
         {
-            Assert.Equal(expected, Write(w => SseEncoder.WriteEvent(w, Streams.Segmented(bytes, segment))));
+            Assert.Equal(expected, Write(w => SseEncoder.WriteEvent(w, Segmenter.ToSequence(Segmenter.FixedSize(bytes, segment)))));
         }
     }
 
@@ -70,7 +71,7 @@ public class EncoderWritingTests
     public void A_crlf_split_across_segments_is_one_line_break()
     {
         byte[] bytes = "a\r\nb"u8.ToArray();
-        Assert.Equal("data: a\ndata: b\n\n", Write(w => SseEncoder.WriteEvent(w, Streams.Segmented(bytes, 2))));
+        Assert.Equal("data: a\ndata: b\n\n", Write(w => SseEncoder.WriteEvent(w, Segmenter.ToSequence(Segmenter.FixedSize(bytes, 2)))));
     }
 
     [Fact]
@@ -200,15 +201,20 @@ public class EncoderWritingTests
     [Fact]
     public async Task SseWriter_coalesces_within_the_delay_then_flushes()
     {
+        var clock = new FakeTimeProvider();
         var pipe = new System.IO.Pipelines.Pipe();
-        await using var writer = new SseWriter(pipe.Writer, SseFlushPolicy.Coalesce(TimeSpan.FromMilliseconds(100)));
+        await using var writer = new SseWriter(pipe.Writer, SseFlushPolicy.Coalesce(TimeSpan.FromMilliseconds(100)), timeProvider: clock);
         await writer.WriteEventAsync("one");
         await writer.WriteCommentAsync("c");
         await writer.WriteIdAsync("5");
         await writer.WriteRetryAsync(TimeSpan.FromSeconds(1));
         await writer.WriteHeartbeatAsync();
+        clock.Advance(TimeSpan.FromMilliseconds(99));
         Assert.False(pipe.Reader.TryRead(out _));
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+
+        // The delay is over: the timer flushes in the background, and the read waits for it.
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        using var timeout = new CancellationTokenSource(Eventually.HangGuard);
         var read = await pipe.Reader.ReadAsync(timeout.Token);
         Assert.Equal("data: one\n\n: c\nid: 5\n\nretry: 1000\n:\n", Encoding.UTF8.GetString(read.Buffer.ToArray()));
     }

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
-using SseCodec.Tests.Infrastructure;
+using SseCodec.Reference;
 
 namespace SseCodec.Tests.Encoder;
 
@@ -51,7 +51,7 @@ public class SmallSpanWriterTests
             byte[] utf8 = Encoding.UTF8.GetBytes(e.Data);
             SseEncoder.WriteEvent(buffer, e.Data, e.Type, e.Id, retry);
             SseEncoder.WriteEvent(buffer, utf8, e.Type, e.Id, retry);
-            SseEncoder.WriteEvent(buffer, Streams.Segmented(utf8, Math.Max(1, utf8.Length / 3)), e.Type, e.Id, retry);
+            SseEncoder.WriteEvent(buffer, Segmenter.ToSequence(Segmenter.FixedSize(utf8, Math.Max(1, utf8.Length / 3))), e.Type, e.Id, retry);
             SseEncoder.WriteComment(buffer, e.Data);
             SseEncoder.WriteComment(buffer, utf8);
             SseEncoder.WriteEventJson(buffer, new Point(1, 2, e.Data), TestJsonContext.Default.Point, e.Type, e.Id, retry);

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Reflection;
 using System.IO.Pipelines;
 using System.Text;
-using SseCodec.Tests.Infrastructure;
+using SseCodec.Reference;
 
 namespace SseCodec.Tests.Parser;
 
@@ -116,7 +116,7 @@ public class AllocationTests
     [InlineData("data-only", 4096)]
     public void Events_split_across_segments_allocate_nothing(string shape, int segmentSize)
     {
-        ReadOnlySequence<byte> segmented = Streams.Segmented(Stream(shape), segmentSize);
+        ReadOnlySequence<byte> segmented = Segmenter.ToSequence(Segmenter.FixedSize(Stream(shape), segmentSize));
         using var decoder = new SseDecoder();
         long allocated = MeasureAfterWarmUp(() => ReadAll(decoder, segmented));
         Assert.Equal(0, allocated);

@@ -1,14 +1,14 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Text;
 using SseCodec.Reference;
-using SseCodec.Tests.Infrastructure;
 
 namespace SseCodec.Tests.Parser;
 
 /// <summary>Every pooled buffer goes back to its pool on dispose, after errors and after cancellation.</summary>
 public class BufferLeakTests
 {
-    private static readonly byte[] Busy = Streams.Utf8(
+    private static readonly byte[] Busy = Encoding.UTF8.GetBytes(
         "event: big\nid: 42\ndata: " + new string('d', 5000) + "\ndata: second line\n\n: comment\ndata: partial line with no end yet");
 
     [Fact]
@@ -16,7 +16,7 @@ public class BufferLeakTests
     {
         var pool = new CountingArrayPool();
         var decoder = new SseDecoder(new SseParserOptions { BufferPool = pool });
-        ReadOnlySequence<byte> input = Streams.Segmented(Busy, 7);
+        ReadOnlySequence<byte> input = Segmenter.ToSequence(Segmenter.FixedSize(Busy, 7));
         while (decoder.TryReadEvent(ref input, out _))
         {
         }
@@ -33,7 +33,7 @@ public class BufferLeakTests
     {
         var pool = new CountingArrayPool();
         var decoder = new SseDecoder(new SseParserOptions { BufferPool = pool, MaxLineLength = 100 });
-        ReadOnlySequence<byte> input = Streams.Segmented(Busy, 16);
+        ReadOnlySequence<byte> input = Segmenter.ToSequence(Segmenter.FixedSize(Busy, 16));
         Assert.Throws<SseLimitExceededException>(() =>
         {
             while (decoder.TryReadEvent(ref input, out _))
@@ -88,7 +88,7 @@ public class BufferLeakTests
     public async Task A_reader_left_open_gives_the_unread_bytes_back_to_the_pipe()
     {
         var pipe = new Pipe();
-        await pipe.Writer.WriteAsync(Streams.Utf8("data: one\n\ndata: two\n\n"));
+        await pipe.Writer.WriteAsync(Encoding.UTF8.GetBytes("data: one\n\ndata: two\n\n"));
         var reader = new SseReader(pipe.Reader, leaveOpen: true);
         Assert.True(await reader.ReadAsync());
         Assert.Equal("one", reader.Current.GetDataString());

@@ -1,6 +1,6 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using SseCodec.Tests.Infrastructure;
 
 namespace SseCodec.Tests.Parser;
 
@@ -14,7 +14,7 @@ public class EventViewTests
 {
     private static void ReadEach(SseDecoder decoder, string text, Action<SseEvent> each)
     {
-        ReadOnlySpan<byte> rest = Streams.Utf8(text);
+        ReadOnlySpan<byte> rest = Encoding.UTF8.GetBytes(text);
         while (decoder.TryReadEvent(rest, out int consumed, out SseEvent e))
         {
             rest = rest.Slice(consumed);

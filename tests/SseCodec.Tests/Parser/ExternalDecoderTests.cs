@@ -1,6 +1,6 @@
 using System.IO.Pipelines;
+using System.Text;
 using SseCodec.Reference;
-using SseCodec.Tests.Infrastructure;
 
 namespace SseCodec.Tests.Parser;
 
@@ -14,7 +14,7 @@ public sealed class ExternalDecoderTests
     public async Task The_last_event_id_and_reconnection_time_carry_over_to_the_next_reader()
     {
         using var decoder = new SseDecoder();
-        using (var first = new SseReader(new MemoryStream(Streams.Utf8("id: 7\nretry: 1500\ndata: a\n\n")), decoder))
+        using (var first = new SseReader(new MemoryStream(Encoding.UTF8.GetBytes("id: 7\nretry: 1500\ndata: a\n\n")), decoder))
         {
             Assert.True(await first.ReadAsync());
             Assert.Equal("a", first.Current.GetDataString());
@@ -23,7 +23,7 @@ public sealed class ExternalDecoderTests
 
         decoder.Reset();
         var pipe = new Pipe();
-        await pipe.Writer.WriteAsync(Streams.Utf8("data: b\n\n"));
+        await pipe.Writer.WriteAsync(Encoding.UTF8.GetBytes("data: b\n\n"));
         await pipe.Writer.CompleteAsync();
         using var second = new SseReader(pipe.Reader, decoder);
 
@@ -45,7 +45,7 @@ public sealed class ExternalDecoderTests
 
         // Two data lines: the decoder must copy them into a pooled buffer of its own.
         var pipe = new Pipe();
-        await pipe.Writer.WriteAsync(Streams.Utf8("id: 1\ndata: a\ndata: b\n\n"));
+        await pipe.Writer.WriteAsync(Encoding.UTF8.GetBytes("id: 1\ndata: a\ndata: b\n\n"));
         await pipe.Writer.CompleteAsync();
         using (var reader = new SseReader(pipe.Reader, decoder))
         {
@@ -53,14 +53,14 @@ public sealed class ExternalDecoderTests
             Assert.Equal("a\nb", reader.Current.GetDataString());
         }
 
-        using (var reader = new SseReader(new MemoryStream(Streams.Utf8("data: c\n\n")), decoder))
+        using (var reader = new SseReader(new MemoryStream(Encoding.UTF8.GetBytes("data: c\n\n")), decoder))
         {
             Assert.True(await reader.ReadAsync());
             Assert.Equal("c", reader.Current.GetDataString());
         }
 
         // Not disposed (a disposed decoder throws): it still parses and still knows the last event ID.
-        Assert.True(decoder.TryReadEvent(Streams.Utf8("data: d\n\n").AsSpan(), out _, out SseEvent e));
+        Assert.True(decoder.TryReadEvent(Encoding.UTF8.GetBytes("data: d\n\n").AsSpan(), out _, out SseEvent e));
         Assert.Equal("d", e.GetDataString());
         Assert.Equal("1", decoder.LastEventId);
         Assert.True(pool.Rents > 0, "the two data lines were copied into a pooled buffer");
@@ -74,7 +74,7 @@ public sealed class ExternalDecoderTests
     {
         using var decoder = new SseDecoder();
         var pipe = new Pipe();
-        await pipe.Writer.WriteAsync(Streams.Utf8("id: 7\ndata: a\n\nid: 9\ndata: partial\n"));
+        await pipe.Writer.WriteAsync(Encoding.UTF8.GetBytes("id: 7\ndata: a\n\nid: 9\ndata: partial\n"));
         using (var first = new SseReader(pipe.Reader, decoder))
         {
             Assert.True(await first.ReadAsync());
@@ -90,7 +90,7 @@ public sealed class ExternalDecoderTests
         // dispatched." Its id was never committed either. And each stream may start with a BOM: "One leading U+FEFF BYTE
         // ORDER MARK character must be ignored if any are present."
         decoder.Reset();
-        using var second = new SseReader(new MemoryStream(Streams.Utf8("\uFEFFdata: c\n\n")), decoder);
+        using var second = new SseReader(new MemoryStream(Encoding.UTF8.GetBytes("\uFEFFdata: c\n\n")), decoder);
         Assert.True(await second.ReadAsync());
         Assert.Equal("c", second.Current.GetDataString());
         Assert.Equal("7", second.Current.LastEventId);
@@ -101,8 +101,8 @@ public sealed class ExternalDecoderTests
     public async Task The_stream_is_disposed_with_the_reader_unless_left_open()
     {
         using var decoder = new SseDecoder();
-        var closed = new MemoryStream(Streams.Utf8("data: a\n\n"));
-        var open = new MemoryStream(Streams.Utf8("data: b\n\n"));
+        var closed = new MemoryStream(Encoding.UTF8.GetBytes("data: a\n\n"));
+        var open = new MemoryStream(Encoding.UTF8.GetBytes("data: b\n\n"));
 
         using (var reader = new SseReader(closed, decoder))
         {

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
 using SseCodec.Reference;
-using SseCodec.Tests.Infrastructure;
 
 namespace SseCodec.Tests.Parser;
 
@@ -20,7 +19,7 @@ public class LimitTests
         using var decoder = new SseDecoder(options);
         byte[] chunk = new byte[64 * 1024];
         chunk.AsSpan().Fill((byte)'a');
-        byte[] prefix = Streams.Utf8("data: ok\n\n");
+        byte[] prefix = Encoding.UTF8.GetBytes("data: ok\n\n");
 
         Assert.True(decoder.TryReadEvent(prefix, out int consumed, out SseEvent first));
         Assert.Equal("ok", first.GetDataString());
@@ -51,7 +50,7 @@ public class LimitTests
     {
         var pool = new CountingArrayPool();
         var options = new SseParserOptions { MaxLineLength = 256 * 1024, BufferPool = pool };
-        var endless = new EndlessStream((byte)'x');
+        var endless = ChunkedReadStream.Endless("x"u8.ToArray());
         await using var reader = new SseReader(endless, options);
 
         var error = await Assert.ThrowsAsync<SseLimitExceededException>(async () => await reader.ReadAsync());
@@ -65,14 +64,14 @@ public class LimitTests
     public void Event_size_limit_counts_data_and_joining_line_feeds()
     {
         var options = new SseParserOptions { MaxEventSize = 10 };
-        byte[] fits = Streams.Utf8("data: 1234\ndata: 12345\n\n"); // 4 + 1 + 5 = 10 bytes
+        byte[] fits = Encoding.UTF8.GetBytes("data: 1234\ndata: 12345\n\n"); // 4 + 1 + 5 = 10 bytes
         using (var decoder = new SseDecoder(options))
         {
             Assert.True(decoder.TryReadEvent(fits, out _, out SseEvent e));
             Assert.Equal("1234\n12345", e.GetDataString());
         }
 
-        byte[] over = Streams.Utf8("data: ok\n\ndata: 1234\ndata: 123456\n\n"); // 4 + 1 + 6 = 11 bytes
+        byte[] over = Encoding.UTF8.GetBytes("data: ok\n\ndata: 1234\ndata: 123456\n\n"); // 4 + 1 + 6 = 11 bytes
         using (var decoder = new SseDecoder(options))
         {
             Assert.True(decoder.TryReadEvent(over, out int consumed, out SseEvent e));
@@ -90,7 +89,7 @@ public class LimitTests
     public void A_line_exactly_at_the_limit_is_accepted()
     {
         var options = new SseParserOptions { MaxLineLength = 10 };
-        byte[] bytes = Streams.Utf8("data: 1234\r\n\r\n"); // the line is 10 bytes
+        byte[] bytes = Encoding.UTF8.GetBytes("data: 1234\r\n\r\n"); // the line is 10 bytes
         foreach (int split in Enumerable.Range(0, bytes.Length + 1))
         {
             using var decoder = new SseDecoder(options);
@@ -103,7 +102,7 @@ public class LimitTests
     public void The_error_offset_is_the_same_whatever_the_segmentation()
     {
         var options = new SseParserOptions { MaxLineLength = 12 };
-        byte[] bytes = Streams.Utf8("data: a\n\nid: 1\ndata: 0123456789\n\ndata: never\n\n");
+        byte[] bytes = Encoding.UTF8.GetBytes("data: a\n\nid: 1\ndata: 0123456789\n\ndata: never\n\n");
         for (int split = 0; split <= bytes.Length; split++)
         {
             using var decoder = new SseDecoder(options);
@@ -133,8 +132,8 @@ public class LimitTests
     public void After_a_limit_error_the_decoder_refuses_to_go_on()
     {
         using var decoder = new SseDecoder(new SseParserOptions { MaxLineLength = 4 });
-        Assert.Throws<SseLimitExceededException>(() => decoder.TryReadEvent(Streams.Utf8("data: long\n"), out _, out _));
-        var refused = Assert.Throws<InvalidOperationException>(() => decoder.TryReadEvent(Streams.Utf8("\n"), out _, out _));
+        Assert.Throws<SseLimitExceededException>(() => decoder.TryReadEvent(Encoding.UTF8.GetBytes("data: long\n"), out _, out _));
+        var refused = Assert.Throws<InvalidOperationException>(() => decoder.TryReadEvent(Encoding.UTF8.GetBytes("\n"), out _, out _));
         Assert.IsType<SseLimitExceededException>(refused.InnerException);
     }
 
@@ -142,7 +141,7 @@ public class LimitTests
     public void A_byte_order_mark_counts_toward_offsets()
     {
         using var decoder = new SseDecoder(new SseParserOptions { MaxLineLength = 3 });
-        var error = Assert.Throws<SseLimitExceededException>(() => decoder.TryReadEvent(Streams.Utf8("\uFEFFdata\n"), out _, out _));
+        var error = Assert.Throws<SseLimitExceededException>(() => decoder.TryReadEvent(Encoding.UTF8.GetBytes("\uFEFFdata\n"), out _, out _));
         Assert.Equal(3 + 3, error.ByteOffset);
     }
 

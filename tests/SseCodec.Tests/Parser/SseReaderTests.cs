@@ -1,5 +1,5 @@
 using System.IO.Pipelines;
-using SseCodec.Tests.Infrastructure;
+using System.Text;
 
 namespace SseCodec.Tests.Parser;
 
@@ -13,7 +13,7 @@ public class SseReaderTests
         var counting = new CountingPipeReader(pipe.Reader);
         await using var reader = new SseReader(counting);
 
-        await pipe.Writer.WriteAsync(Streams.Utf8("data: first half"));
+        await pipe.Writer.WriteAsync(Encoding.UTF8.GetBytes("data: first half"));
         ValueTask<bool> read = reader.ReadAsync();
 
         // One read returned the partial line; the decoder kept it and advanced past it, so the second read waits.
@@ -21,7 +21,7 @@ public class SseReaderTests
         Assert.Equal(2, counting.Reads);
         Assert.Equal(counting.LastExaminedEnd, counting.LastConsumed);
 
-        await pipe.Writer.WriteAsync(Streams.Utf8(" and the rest\n\n"));
+        await pipe.Writer.WriteAsync(Encoding.UTF8.GetBytes(" and the rest\n\n"));
         Assert.True(await read);
         Assert.Equal("first half and the rest", reader.Current.GetDataString());
         Assert.Equal(2, counting.Reads);
@@ -32,7 +32,7 @@ public class SseReaderTests
     {
         var pipe = new Pipe();
         await using var reader = new SseReader(pipe.Reader);
-        await pipe.Writer.WriteAsync(Streams.Utf8("data: now\r\r"));
+        await pipe.Writer.WriteAsync(Encoding.UTF8.GetBytes("data: now\r\r"));
 
         ValueTask<bool> read = reader.ReadAsync();
         Assert.True(read.IsCompleted, "the event is complete: CR ends a line");
@@ -40,7 +40,7 @@ public class SseReaderTests
         Assert.Equal("now", reader.Current.GetDataString());
 
         // The LF that may follow is part of the CRLF, not a second blank line.
-        await pipe.Writer.WriteAsync(Streams.Utf8("\ndata: next\n\n"));
+        await pipe.Writer.WriteAsync(Encoding.UTF8.GetBytes("\ndata: next\n\n"));
         await pipe.Writer.CompleteAsync();
         Assert.True(await reader.ReadAsync());
         Assert.Equal("next", reader.Current.GetDataString());
@@ -51,7 +51,7 @@ public class SseReaderTests
     public async Task Items_come_in_stream_order()
     {
         var pipe = new Pipe();
-        await pipe.Writer.WriteAsync(Streams.Utf8(": hi\nretry: 250\ndata: x\n\n"));
+        await pipe.Writer.WriteAsync(Encoding.UTF8.GetBytes(": hi\nretry: 250\ndata: x\n\n"));
         await pipe.Writer.CompleteAsync();
         await using var reader = new SseReader(pipe.Reader);
 
@@ -67,7 +67,7 @@ public class SseReaderTests
     [Fact]
     public async Task Await_foreach_reads_every_event_then_stops_at_the_end()
     {
-        using var stream = new MemoryStream(Streams.Utf8("data: 1\n\ndata: 2\n\ndata: unterminated"));
+        using var stream = new MemoryStream(Encoding.UTF8.GetBytes("data: 1\n\ndata: 2\n\ndata: unterminated"));
         await using var reader = new SseReader(stream);
         var seen = new List<string>();
         await foreach (SseEvent e in reader.ReadAllAsync())

@@ -1,7 +1,8 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Runtime.InteropServices;
-using SseCodec.Tests.Infrastructure;
+using System.Text;
+using SseCodec.Reference;
 
 namespace SseCodec.Tests.Parser;
 
@@ -11,7 +12,7 @@ public class ZeroCopyTests
     [Fact]
     public void Memory_input_hands_out_a_slice_of_the_input()
     {
-        byte[] input = Streams.Utf8("event: x\ndata: payload\n\n");
+        byte[] input = Encoding.UTF8.GetBytes("event: x\ndata: payload\n\n");
         using var decoder = new SseDecoder();
         Assert.True(decoder.TryReadEvent(input.AsMemory(), out _, out SseEvent e));
         Assert.True(MemoryMarshal.TryGetArray(e.DataMemory, out ArraySegment<byte> segment));
@@ -23,7 +24,7 @@ public class ZeroCopyTests
     [Fact]
     public void Span_input_is_copied_because_the_span_may_not_outlive_the_call()
     {
-        byte[] input = Streams.Utf8("data: payload\n\n");
+        byte[] input = Encoding.UTF8.GetBytes("data: payload\n\n");
         using var decoder = new SseDecoder();
         Assert.True(decoder.TryReadEvent(input.AsSpan(), out _, out SseEvent e));
         Assert.True(MemoryMarshal.TryGetArray(e.DataMemory, out ArraySegment<byte> segment));
@@ -34,8 +35,8 @@ public class ZeroCopyTests
     [Fact]
     public void An_event_across_segments_is_copied_and_still_exact()
     {
-        byte[] input = Streams.Utf8("data: payload\n\n");
-        ReadOnlySequence<byte> sequence = Streams.Segmented(input, 4);
+        byte[] input = Encoding.UTF8.GetBytes("data: payload\n\n");
+        ReadOnlySequence<byte> sequence = Segmenter.ToSequence(Segmenter.FixedSize(input, 4));
         using var decoder = new SseDecoder();
         Assert.True(decoder.TryReadEvent(ref sequence, out SseEvent e));
         Assert.True(MemoryMarshal.TryGetArray(e.DataMemory, out ArraySegment<byte> segment));
@@ -46,7 +47,7 @@ public class ZeroCopyTests
     [Fact]
     public void Multi_line_data_is_joined_in_the_decoder()
     {
-        byte[] input = Streams.Utf8("data: a\ndata: b\n\n");
+        byte[] input = Encoding.UTF8.GetBytes("data: a\ndata: b\n\n");
         using var decoder = new SseDecoder();
         Assert.True(decoder.TryReadEvent(input.AsMemory(), out _, out SseEvent e));
         Assert.True(MemoryMarshal.TryGetArray(e.DataMemory, out ArraySegment<byte> segment));
@@ -59,7 +60,7 @@ public class ZeroCopyTests
     {
         var pool = new RecordingMemoryPool();
         var pipe = new Pipe(new PipeOptions(pool: pool));
-        await pipe.Writer.WriteAsync(Streams.Utf8("id: 1\ndata: in the pipe\n\n"));
+        await pipe.Writer.WriteAsync(Encoding.UTF8.GetBytes("id: 1\ndata: in the pipe\n\n"));
         await pipe.Writer.CompleteAsync();
         await using var reader = new SseReader(pipe.Reader);
 

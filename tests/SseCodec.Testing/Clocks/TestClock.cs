@@ -1,13 +1,13 @@
 using Microsoft.Extensions.Time.Testing;
 
-namespace SseCodec.Client.Tests.Infrastructure;
+namespace SseCodec.Testing;
 
 /// <summary>
-/// A <see cref="FakeTimeProvider"/> that also tells what the client is waiting for: the timers it armed and not yet
-/// fired, and a task for "a wait of this length is armed", so that a test moves time exactly when the client waits,
-/// without watching the real clock.
+/// A <see cref="FakeTimeProvider"/> that also tells what the code under test is waiting for: the timers it armed and
+/// not yet fired, a task for "a wait of this length is armed", so that a test moves time exactly when the code waits,
+/// without watching the real clock, and how many of its timers are not disposed yet.
 /// </summary>
-internal sealed class TestClock : FakeTimeProvider
+public sealed class TestClock : FakeTimeProvider
 {
     private readonly object _gate = new();
     private readonly List<WatchedTimer> _timers = [];
@@ -21,6 +21,18 @@ internal sealed class TestClock : FakeTimeProvider
             lock (_gate)
             {
                 return PendingDelaysLocked();
+            }
+        }
+    }
+
+    /// <summary>Timers created and not yet disposed: a stream that ended must leave none.</summary>
+    public int LiveTimers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _timers.Count;
             }
         }
     }
@@ -39,11 +51,11 @@ internal sealed class TestClock : FakeTimeProvider
     /// <summary>Completes when any timer is armed.</summary>
     public Task AnyArmedAsync() => WhenAsync(delays => delays.Count > 0);
 
-    /// <summary>Waits until the client has armed a wait (or <paramref name="done"/> completed), then advances past the shortest.</summary>
+    /// <summary>Waits until the code has armed a wait (or <paramref name="done"/> completed), then advances past the shortest.</summary>
     /// <returns>The wait passed, or null when <paramref name="done"/> completed first.</returns>
     public async Task<TimeSpan?> PassNextWaitAsync(Task done)
     {
-        await Eventually.Within(Task.WhenAny(AnyArmedAsync(), done), "the client to arm a wait or finish");
+        await Eventually.Within(Task.WhenAny(AnyArmedAsync(), done), "a wait to be armed or the work to finish");
         IReadOnlyList<TimeSpan> pending = PendingDelays;
         if (pending.Count == 0)
         {
@@ -54,14 +66,14 @@ internal sealed class TestClock : FakeTimeProvider
         return pending[0];
     }
 
-    /// <summary>Passes every wait the client arms until <paramref name="done"/> completes, failing after <paramref name="maxWaits"/> of them.</summary>
+    /// <summary>Passes every wait the code arms until <paramref name="done"/> completes, failing after <paramref name="maxWaits"/> of them.</summary>
     public async Task RunUntilAsync(Task done, int maxWaits = 100)
     {
         for (int waits = 0; await PassNextWaitAsync(done) is not null; waits++)
         {
             if (waits == maxWaits)
             {
-                throw new InvalidOperationException($"The client was still waiting after {maxWaits} waits.");
+                throw new InvalidOperationException($"Still waiting after {maxWaits} waits.");
             }
         }
     }
@@ -75,7 +87,7 @@ internal sealed class TestClock : FakeTimeProvider
                 return Task.CompletedTask;
             }
 
-            // Completed from inside the client's calls (CancelAfter, Task.Delay): the test goes on elsewhere.
+            // Completed from inside the code's calls (CancelAfter, Task.Delay): the test goes on elsewhere.
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _watchers.Add((condition, done));
             return done.Task;
@@ -112,10 +124,18 @@ internal sealed class TestClock : FakeTimeProvider
 
         private TimeSpan Period { get; set; }
 
+        private bool Disposed { get; set; }
+
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
             lock (clock._gate)
             {
+                if (Disposed)
+                {
+                    // As a disposed timer does: nothing changes, and it is not counted again.
+                    return false;
+                }
+
                 Due = dueTime == Timeout.InfiniteTimeSpan ? null : clock.GetUtcNow() + dueTime;
                 Period = period;
                 if (!clock._timers.Contains(this))
@@ -144,6 +164,7 @@ internal sealed class TestClock : FakeTimeProvider
         {
             lock (clock._gate)
             {
+                Disposed = true;
                 clock._timers.Remove(this);
             }
 

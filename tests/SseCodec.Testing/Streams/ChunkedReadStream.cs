@@ -1,15 +1,20 @@
 using System.Runtime.InteropServices;
 using SseCodec.Reference;
 
-namespace SseCodec.Tests.Infrastructure;
+namespace SseCodec.Testing;
 
 /// <summary>
 /// A read-only stream over fixed content, as a network stream delivers it: a read returns at most
 /// <c>maxBytesPerRead</c> bytes and never crosses a segment boundary of the content, and completes either
 /// synchronously or after a yield. It records where each read ended and which arrays it was asked to fill, and can
-/// stall once at an offset until the stalled read is canceled.
+/// stall once at an offset until the stalled read is canceled. <see cref="Endless"/> makes one that repeats its
+/// content forever instead: a peer that never stops sending.
 /// </summary>
-internal sealed class ChunkedReadStream : Stream
+/// <remarks>
+/// Whatever it records is allocated when it is made, so that a test measuring a reader's allocations per read sees
+/// none from the stream.
+/// </remarks>
+public sealed class ChunkedReadStream : Stream
 {
     /// <summary>A read returns as many bytes as the caller has room for (within a segment).</summary>
     public const int Unlimited = int.MaxValue;
@@ -18,7 +23,10 @@ internal sealed class ChunkedReadStream : Stream
     private readonly int[] _segmentEnds;
     private readonly int _maxBytesPerRead;
     private readonly bool _yield;
-    private readonly List<int> _readEnds = [];
+    private readonly bool _repeat;
+
+    // Whether a read ended at each offset (finite content only): which bytes came in one read.
+    private readonly bool[]? _readEndsAt;
     private readonly HashSet<byte[]> _filled = new(ReferenceEqualityComparer.Instance);
     private readonly TaskCompletionSource _stallReached = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _stallAt;
@@ -27,16 +35,16 @@ internal sealed class ChunkedReadStream : Stream
     private byte[]? _lastFilled;
 
     public ChunkedReadStream(byte[] content, int maxBytesPerRead, bool completeAsynchronously, int stallAt = -1)
-        : this(content, [content.Length], maxBytesPerRead, completeAsynchronously, stallAt)
+        : this(content, [content.Length], maxBytesPerRead, completeAsynchronously, stallAt, repeat: false)
     {
     }
 
     public ChunkedReadStream(Segmentation segments, int maxBytesPerRead, bool completeAsynchronously, int stallAt = -1)
-        : this(segments.Join(), SegmentEnds(segments), maxBytesPerRead, completeAsynchronously, stallAt)
+        : this(segments.Join(), SegmentEnds(segments), maxBytesPerRead, completeAsynchronously, stallAt, repeat: false)
     {
     }
 
-    private ChunkedReadStream(byte[] content, int[] segmentEnds, int maxBytesPerRead, bool completeAsynchronously, int stallAt)
+    private ChunkedReadStream(byte[] content, int[] segmentEnds, int maxBytesPerRead, bool completeAsynchronously, int stallAt, bool repeat)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBytesPerRead, 1);
         _content = content;
@@ -44,9 +52,24 @@ internal sealed class ChunkedReadStream : Stream
         _maxBytesPerRead = maxBytesPerRead;
         _yield = completeAsynchronously;
         _stallAt = stallAt;
+        _repeat = repeat;
+        _readEndsAt = repeat ? null : new bool[content.Length + 1];
+    }
+
+    /// <summary>
+    /// A stream that repeats <paramref name="pattern"/> forever, each read filling what the caller has room for up to
+    /// <paramref name="maxBytesPerRead"/>, at once. It records nothing but the bytes it delivered.
+    /// </summary>
+    public static ChunkedReadStream Endless(byte[] pattern, int maxBytesPerRead = Unlimited)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(pattern.Length);
+        return new(pattern, [pattern.Length], maxBytesPerRead, completeAsynchronously: false, stallAt: -1, repeat: true);
     }
 
     public int Reads { get; private set; }
+
+    /// <summary>How many bytes the reads returned in all.</summary>
+    public long BytesRead { get; private set; }
 
     public bool IsDisposed { get; private set; }
 
@@ -59,14 +82,26 @@ internal sealed class ChunkedReadStream : Stream
     /// <summary>Whether the bytes from <paramref name="start"/> up to <paramref name="end"/> (exclusive) came in one read.</summary>
     public bool DeliveredInOneRead(int start, int end)
     {
-        // The read that delivered byte `start` is the first whose end lies beyond it.
-        int index = _readEnds.BinarySearch(start + 1);
-        if (index < 0)
+        if (_readEndsAt is null)
         {
-            index = ~index;
+            throw new InvalidOperationException("An endless stream does not record its reads.");
         }
 
-        return index < _readEnds.Count && _readEnds[index] >= end;
+        if (end > _position)
+        {
+            return false;
+        }
+
+        // One read delivered them all when no read ended between the first byte and the last.
+        for (int offset = start + 1; offset < end; offset++)
+        {
+            if (_readEndsAt[offset])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     public override bool CanRead => !IsDisposed;
@@ -77,7 +112,7 @@ internal sealed class ChunkedReadStream : Stream
 
     public override long Length => throw new NotSupportedException();
 
-    public override long Position { get => _position; set => throw new NotSupportedException(); }
+    public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -115,7 +150,7 @@ internal sealed class ChunkedReadStream : Stream
             }
         }
 
-        if (MemoryMarshal.TryGetArray(buffer, out ArraySegment<byte> target) && !ReferenceEquals(target.Array, _lastFilled))
+        if (_readEndsAt is not null && MemoryMarshal.TryGetArray(buffer, out ArraySegment<byte> target) && !ReferenceEquals(target.Array, _lastFilled))
         {
             _lastFilled = target.Array;
             _filled.Add(target.Array!);
@@ -124,12 +159,20 @@ internal sealed class ChunkedReadStream : Stream
         return Deliver(buffer.Span);
     }
 
+    // The netstandard2.0 builds read through this overload (their Stream has no other).
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     private int Deliver(Span<byte> buffer)
     {
         Reads++;
+        int count = _repeat ? DeliverRepeating(buffer) : DeliverOnce(buffer);
+        BytesRead += count;
+        return count;
+    }
+
+    private int DeliverOnce(Span<byte> buffer)
+    {
         while (_segment < _segmentEnds.Length && _segmentEnds[_segment] == _position)
         {
             _segment++;
@@ -148,7 +191,21 @@ internal sealed class ChunkedReadStream : Stream
 
         _content.AsSpan(_position, count).CopyTo(buffer);
         _position += count;
-        _readEnds.Add(_position);
+        _readEndsAt![_position] = true;
+        return count;
+    }
+
+    private int DeliverRepeating(Span<byte> buffer)
+    {
+        int count = Math.Min(buffer.Length, _maxBytesPerRead);
+        for (int filled = 0; filled < count;)
+        {
+            int length = Math.Min(count - filled, _content.Length - _position);
+            _content.AsSpan(_position, length).CopyTo(buffer[filled..]);
+            filled += length;
+            _position = (_position + length) % _content.Length;
+        }
+
         return count;
     }
 

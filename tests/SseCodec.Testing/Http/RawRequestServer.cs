@@ -2,13 +2,13 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace SseCodec.Client.Tests.Infrastructure;
+namespace SseCodec.Testing;
 
 /// <summary>
 /// A loopback HTTP server for one request that keeps the request head's bytes exactly as they came (what Kestrel
 /// would decode or refuse) and answers 204, which ends the client's stream.
 /// </summary>
-internal sealed class RawRequestServer : IDisposable
+public sealed class RawRequestServer : IDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
 

@@ -2,10 +2,10 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace SseCodec.AspNetCore.Tests.Infrastructure;
+namespace SseCodec.Testing;
 
 /// <summary>Event stream clients on plain sockets, to play peers that read slowly or not at all.</summary>
-internal static class RawClients
+public static class RawClients
 {
     /// <summary>Connects to <paramref name="address"/> with a small receive buffer and sends a GET for <paramref name="path"/>; reads nothing.</summary>
     public static async Task<Socket> OpenAsync(Uri address, string path, string? lastEventId = null, int receiveBufferSize = 2048)

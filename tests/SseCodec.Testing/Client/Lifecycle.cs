@@ -1,24 +1,9 @@
-namespace SseCodec.Client.Tests.Infrastructure;
+using SseCodec.Client;
 
-/// <summary>An event copied out of the zero-allocation view, so tests can compare lists.</summary>
-internal sealed record Received(string Type, string Data, string Id)
-{
-    public static Received From(SseEvent e) => new(e.EventType, e.GetDataString(), e.LastEventId);
+namespace SseCodec.Testing;
 
-    public static async Task<List<Received>> AllAsync(SseClient client, CancellationToken cancellationToken = default)
-    {
-        var list = new List<Received>();
-        await foreach (SseEvent e in client.ReadAllAsync(cancellationToken))
-        {
-            list.Add(From(e));
-        }
-
-        return list;
-    }
-}
-
-/// <summary>Records every notification a client raises, in order, as short strings.</summary>
-internal sealed class Lifecycle
+/// <summary>Records every notification an <see cref="SseClient"/> raises, in order, as short strings.</summary>
+public sealed class Lifecycle
 {
     private readonly List<string> _log = [];
 

@@ -2,12 +2,10 @@ using System.Net.Http.Headers;
 using System.Net.ServerSentEvents;
 using System.Text;
 
-namespace SseCodec.AspNetCore.Tests.Infrastructure;
+namespace SseCodec.Testing;
 
-/// <summary>An event as a client saw it.</summary>
-internal sealed record Received(string Type, string Data, string Id);
-
-internal static class Clients
+/// <summary>Event stream clients over <see cref="HttpClient"/>: SseCodec's own parser, or System.Net.ServerSentEvents.</summary>
+public static class Clients
 {
     /// <summary>Opens an event stream with SseCodec's parser (SseReader over the HttpClient response stream).</summary>
     public static async Task<(HttpResponseMessage Response, SseReader Reader)> OpenAsync(HttpClient client, string path, string? lastEventId = null, CancellationToken cancellationToken = default)
@@ -30,8 +28,7 @@ internal static class Clients
         var list = new List<Received>();
         while (list.Count < count && await reader.ReadAsync(cancellationToken))
         {
-            SseEvent e = reader.Current;
-            list.Add(new Received(e.EventType, e.GetDataString(), e.LastEventId));
+            list.Add(Received.From(reader.Current));
         }
 
         return list;

@@ -2,15 +2,15 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
 
-namespace SseCodec.Server.Tests.Infrastructure;
+namespace SseCodec.Testing;
 
 /// <summary>Reads what a stream wrote into a <see cref="Pipe"/> as text: waiting for it, or taking only what is there.</summary>
-internal static class PipeText
+public static class PipeText
 {
     /// <summary>Waits until at least <paramref name="length"/> characters arrived, and returns everything read.</summary>
     public static async Task<string> ReadAtLeastAsync(PipeReader reader, int length)
     {
-        using var patience = new CancellationTokenSource(HubWaits.Patience);
+        using var patience = new CancellationTokenSource(Eventually.HangGuard);
         var text = new StringBuilder();
         while (text.Length < length)
         {

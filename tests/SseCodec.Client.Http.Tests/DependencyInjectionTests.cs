@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
-using SseCodec.Client.Tests.Infrastructure;
 
-namespace SseCodec.Client.Tests;
+namespace SseCodec.Client.Http.Tests;
 
 /// <summary>The thin IHttpClientFactory registration.</summary>
 public sealed class DependencyInjectionTests
@@ -18,7 +17,7 @@ public sealed class DependencyInjectionTests
     [Fact]
     public async Task A_named_client_with_a_base_address_and_a_handler_makes_working_sse_clients()
     {
-        await using var server = await SseTestServer.StartAsync((context, index) => index switch
+        await using var server = await ScriptedServer.StartAsync((context, index) => index switch
         {
             0 => Sse.StreamAsync(context, "data: di\n\n"),
             _ => Sse.NoContent(context),

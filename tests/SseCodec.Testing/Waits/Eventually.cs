@@ -1,11 +1,12 @@
-namespace SseCodec.Client.Tests.Infrastructure;
+namespace SseCodec.Testing;
 
 /// <summary>
 /// Waits for a task that must complete. The bound only turns a hang (a bug) into a failure with a name: no test
 /// relies on anything happening within it, so a loaded machine can only make a test slower, never fail it.
 /// </summary>
-internal static class Eventually
+public static class Eventually
 {
+    /// <summary>How long any wait in the suites may take before the test fails: a bound for a hung test, never a measure of speed.</summary>
     public static readonly TimeSpan HangGuard = TimeSpan.FromMinutes(2);
 
     public static async Task<T> Within<T>(Task<T> task, string what)

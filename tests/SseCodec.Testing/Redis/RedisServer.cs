@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace SseCodec.Redis.Tests.Infrastructure;
+namespace SseCodec.Testing;
 
 /// <summary>
 /// A real redis-server on 127.0.0.1 and a free port, started for a test and stopped after it. Ready when the server
@@ -11,11 +11,9 @@ namespace SseCodec.Redis.Tests.Infrastructure;
 /// persistence, every write is in its append-only file before Redis answers it (appendfsync always), so a restart
 /// keeps everything Redis acknowledged.
 /// </summary>
-internal sealed class RedisServer : IAsyncDisposable
+public sealed class RedisServer : IAsyncDisposable
 {
     public const string Executable = "/usr/bin/redis-server";
-
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     private readonly bool _persistent;
     private readonly string _directory;
@@ -34,7 +32,11 @@ internal sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync(bool persistent = false)
     {
-        Assert.True(File.Exists(Executable), $"{Executable} is missing: install Debian's redis-server (apt-get install -y redis-server; .ci/run does).");
+        if (!File.Exists(Executable))
+        {
+            throw new FileNotFoundException($"{Executable} is missing: install Debian's redis-server (apt-get install -y redis-server; .ci/run does).", Executable);
+        }
+
         var server = new RedisServer(persistent);
 
         // A port picked free can be taken before redis-server binds it: then it exits, and another is picked.
@@ -59,7 +61,13 @@ internal sealed class RedisServer : IAsyncDisposable
     }
 
     /// <summary>Starts the server again on the same port (and, when persistent, from the same files).</summary>
-    public async Task RestartAsync() => Assert.True(await LaunchAsync(), $"redis-server did not start again on port {Port}.");
+    public async Task RestartAsync()
+    {
+        if (!await LaunchAsync())
+        {
+            throw new InvalidOperationException($"redis-server did not start again on port {Port}.");
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -116,18 +124,18 @@ internal sealed class RedisServer : IAsyncDisposable
                 output.Enqueue(e.Data);
             }
         };
-        Assert.True(process.Start());
+        process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         bool started;
         try
         {
-            started = await ready.Task.WaitAsync(Patience);
+            started = await ready.Task.WaitAsync(Eventually.HangGuard);
         }
         catch (TimeoutException)
         {
             process.Kill();
-            throw new TimeoutException($"redis-server did not say it was ready within {Patience.TotalSeconds} s: {string.Join('\n', output)}");
+            throw new TimeoutException($"redis-server did not say it was ready within {Eventually.HangGuard.TotalSeconds} s, a hang: {string.Join('\n', output)}");
         }
 
         if (!started)

@@ -1,7 +1,7 @@
-namespace SseCodec.Server.Tests.Infrastructure;
+namespace SseCodec.Testing;
 
 /// <summary>A counter that can be awaited: a test waits for it to reach a value instead of sleeping.</summary>
-internal sealed class Progress
+public sealed class Progress
 {
     private readonly object _gate = new();
     private readonly List<(long Target, TaskCompletionSource Done)> _waiters = [];
