@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using SseCodec.Redis.Tests.Infrastructure;
 using SseCodec.Server;
 using StackExchange.Redis;
@@ -77,7 +76,7 @@ public sealed class StreamBoundsTests(RedisFixture redis) : IClassFixture<RedisF
     {
         string prefix = RedisFixture.NewPrefix();
         await using Node a = await Node.StartAsync(redis.Server, prefix, configure: o => o.MaxEventBytes = 1024);
-        using var malformed = new MalformedCount(a.Backplane.Key);
+        using var malformed = new CounterWatch(SseRedisMetrics.MeterName, "ssecodec.redis.entries.malformed", "stream", a.Backplane.Key);
         using EventStream live = await EventStream.OpenAsync(a);
         await a.Hub.WaitForConnectionsAsync(1);
         await a.Hub.PublishAsync("first");
@@ -116,38 +115,5 @@ public sealed class StreamBoundsTests(RedisFixture redis) : IClassFixture<RedisF
         Assert.Contains("backplane", (await Assert.ThrowsAsync<ArgumentException>(async () => await hub.PublishAsync("a", id: "7"))).Message, StringComparison.Ordinal);
         Assert.Contains("PublishAsync", Assert.Throws<InvalidOperationException>(() => hub.Publish("a")).Message, StringComparison.Ordinal);
         Assert.Equal(1, await hub.PublishAsync("fits"));
-    }
-
-    /// <summary>Counts <c>ssecodec.redis.entries.malformed</c> for one stream.</summary>
-    private sealed class MalformedCount : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private long _value;
-
-        public MalformedCount(string key)
-        {
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Name == SseRedisMetrics.MeterName && instrument.Name == "ssecodec.redis.entries.malformed")
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-            {
-                foreach (KeyValuePair<string, object?> tag in tags)
-                {
-                    if (tag.Key == "stream" && (string?)tag.Value == key)
-                    {
-                        Interlocked.Add(ref _value, value);
-                    }
-                }
-            });
-            _listener.Start();
-        }
-
-        public long Value => Interlocked.Read(ref _value);
-
-        public void Dispose() => _listener.Dispose();
     }
 }

@@ -45,6 +45,14 @@ internal sealed class EventStream : IDisposable
         return events;
     }
 
+    /// <summary>Asserts that the stream ends before another event arrives.</summary>
+    public async Task AssertEndsAsync()
+    {
+        using var patience = new CancellationTokenSource(Eventually.HangGuard);
+        List<Received> more = await Clients.ReadAsync(_reader, 1, patience.Token);
+        Assert.True(more.Count == 0, $"The stream went on with event {more.FirstOrDefault()?.Id} instead of ending.");
+    }
+
     public void Dispose()
     {
         _reader.Dispose();
