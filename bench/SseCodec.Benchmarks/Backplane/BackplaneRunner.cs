@@ -8,17 +8,20 @@ using StackExchange.Redis;
 namespace SseCodec.Benchmarks.Backplane;
 
 /// <summary>
-/// <c>backplane [--connections N] [--events N] [--in-flight N] [--redis HOST:PORT]</c>: publish-to-delivery through one
+/// <c>backplane [--connections N] [--events N] [--in-flight N] [--rate N] [--redis HOST:PORT]</c>: publish-to-delivery through one
 /// in-process hub, then across two nodes (two hubs, each with its own Redis connections, half the connections each) on
 /// one Redis stream. Connections are pipes read by <see cref="SseReader"/> in this process, so both rows pay the same
 /// client cost; each event carries its publish time, and latency is measured at ten of the connections. Without
-/// <c>--redis</c> it starts Debian's redis-server on a free loopback port and stops it after.
+/// <c>--redis</c> it starts Debian's redis-server on a free loopback port and stops it after. By default events are
+/// published as fast as the hub takes them (saturation: the latency is mostly queueing); with <c>--rate N</c> they are
+/// published N a second on a fixed schedule, below capacity, so the latency is that of one hop.
 /// </summary>
 internal static class BackplaneRunner
 {
     public static async Task<int> RunAsync(string[] args)
     {
         int connections = 1000, events = 2000, inFlight = 64;
+        double rate = 0;
         string? redis = null;
         for (int i = 0; i + 1 < args.Length; i += 2)
         {
@@ -27,6 +30,7 @@ internal static class BackplaneRunner
                 case "--connections": connections = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--events": events = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--in-flight": inFlight = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--rate": rate = double.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--redis": redis = args[i + 1]; break;
                 default: Console.Error.WriteLine($"backplane: unknown option {args[i]}"); return 2;
             }
@@ -34,27 +38,29 @@ internal static class BackplaneRunner
 
         await using LocalRedis? local = redis is null ? await LocalRedis.StartAsync() : null;
         redis ??= local!.Configuration;
-        Console.WriteLine($"// {Environment.ProcessorCount} processor(s) visible; {connections} connections, {events} events, {inFlight} publishes in flight; Redis {redis}");
+        string pace = rate > 0 ? string.Create(CultureInfo.InvariantCulture, $"paced at {rate:0.##} events/s") : "saturation";
+        Console.WriteLine($"// {Environment.ProcessorCount} processor(s) visible; {connections} connections, {events} events, {inFlight} publishes in flight, {pace}; Redis {redis}");
 
         // A warm-up pass of each, then the measured one.
         foreach (bool measured in new[] { false, true })
         {
             int n = measured ? events : Math.Max(events / 10, 100);
-            Result inProcess = await MeasureAsync(connections, n, inFlight, null);
-            Result twoNodes = await MeasureAsync(connections, n, inFlight, redis);
+            Result inProcess = await MeasureAsync(connections, n, inFlight, rate, null);
+            Result twoNodes = await MeasureAsync(connections, n, inFlight, rate, redis);
             if (measured)
             {
                 Console.WriteLine("| Hub | events/s | deliveries/s | p50 | p99 |");
                 Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
-                Console.WriteLine(inProcess.Row("in-process (one node)"));
-                Console.WriteLine(twoNodes.Row("Redis backplane (two nodes)"));
+                string suffix = rate > 0 ? string.Create(CultureInfo.InvariantCulture, $", paced {rate:0.##}/s") : string.Empty;
+                Console.WriteLine(inProcess.Row("in-process (one node)" + suffix));
+                Console.WriteLine(twoNodes.Row("Redis backplane (two nodes)" + suffix));
             }
         }
 
         return 0;
     }
 
-    private static async Task<Result> MeasureAsync(int connections, int events, int inFlight, string? redis)
+    private static async Task<Result> MeasureAsync(int connections, int events, int inFlight, double rate, string? redis)
     {
         string prefix = $"bench-{Guid.NewGuid():N}:";
         // Queues hold a whole run, so that no connection is dropped as slow: the figures are for delivery, not for the policy.
@@ -87,6 +93,11 @@ internal static class BackplaneRunner
         var publishes = new List<Task>(events);
         for (int e = 0; e < events; e++)
         {
+            if (rate > 0)
+            {
+                await UntilAsync(start, TimeSpan.FromSeconds(e / rate));
+            }
+
             await window.WaitAsync();
             SseHub hub = hubs[e % hubs.Length];
             publishes.Add(PublishAsync(hub, window));
@@ -115,6 +126,23 @@ internal static class BackplaneRunner
     {
         var backplane = new SseRedisBackplane(new SseRedisBackplaneOptions { Configuration = ConfigurationOptions.Parse(redis), KeyPrefix = prefix, StreamName = "bench" });
         return new SseHub(new SseHubOptions { Backplane = backplane, History = backplane, QueueCapacity = queue });
+    }
+
+    /// <summary>Waits until <paramref name="due"/> after <paramref name="start"/>: a timer for most of it, then yields to the clock, so that a schedule of a few ms apart holds.</summary>
+    private static async Task UntilAsync(Stopwatch start, TimeSpan due)
+    {
+        TimeSpan left;
+        while ((left = due - start.Elapsed) > TimeSpan.Zero)
+        {
+            if (left > TimeSpan.FromMilliseconds(2))
+            {
+                await Task.Delay(left - TimeSpan.FromMilliseconds(1));
+            }
+            else
+            {
+                await Task.Yield();
+            }
+        }
     }
 
     private static async Task PublishAsync(SseHub hub, SemaphoreSlim window)
