@@ -142,6 +142,13 @@ public sealed partial class CliSignalTests
         {
             ProcessStartInfo info = SpawnedProgram.StartInfo(SpawnedProgram.Sse);
             info.RedirectStandardInput = true;
+
+            // A signal ignored by whatever started the test run (a shell ignores SIGINT in a background job) stays
+            // ignored in every child, and the runtime leaves an ignored signal alone: env(1) restores the defaults
+            // before it becomes the tool (same process), so the tool handles the signals the test sends.
+            info.ArgumentList.Insert(0, info.FileName);
+            info.ArgumentList.Insert(0, "--default-signal=INT,TERM");
+            info.FileName = "env";
             foreach (string arg in args)
             {
                 info.ArgumentList.Add(arg);
