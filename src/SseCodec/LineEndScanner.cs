@@ -1,11 +1,10 @@
 namespace SseCodec;
 
 /// <summary>
-/// Finds the CR and LF bytes of a chunk, for the decoder's line splitting and the encoder's <see cref="LineSplitter"/>.
-/// A search that starts a block compares 64 bytes at once and keeps the positions of every CR and LF in them as bits,
-/// so the short lines that follow cost a bit scan each rather than a search each. The last block of a chunk overlaps
-/// the one before it instead of being cut short. After a few blocks with no line end the rest is likely a long line:
-/// it is left to <c>IndexOfAny</c>, which is faster over long runs.
+/// Finds CR and LF bytes in a chunk. A search that starts a block compares 64 bytes at once and keeps the positions
+/// of every CR and LF in them as bits, so the short lines that follow cost a bit scan each rather than a search each.
+/// After a few blocks with no line end the rest is likely a long line: it is left to <c>IndexOfAny</c>, which is
+/// faster over long runs.
 /// </summary>
 internal ref struct LineEndScanner
 {
@@ -47,16 +46,13 @@ internal ref struct LineEndScanner
 
     private int NextFromNewBlock(int from, int end)
     {
-        Debug.Assert(end <= _chunk.Length, "The search ends inside the chunk.");
-
         // Lines of up to a few blocks, the usual kind, are found block by block; the bits of the block that holds the
         // line end then answer for the lines after it too.
-        ref byte chunk = ref MemoryMarshal.GetReference(_chunk);
         int blocksLeft = BlocksBeforeSearch;
         int lastBlockStart = _chunk.Length - BlockSize;
         while (from < end && from <= lastBlockStart)
         {
-            ulong mask = Mask(ref Unsafe.Add(ref chunk, from));
+            ulong mask = Mask(ref Unsafe.Add(ref MemoryMarshal.GetReference(_chunk), from));
             _blockStart = from;
             _blockMask = mask;
             if (mask != 0)
@@ -77,19 +73,7 @@ internal ref struct LineEndScanner
             return -1;
         }
 
-        if (blocksLeft != 0 && lastBlockStart >= 0)
-        {
-            // The chunk's last bytes, fewer than a block: its last 64 bytes are compared instead, the bits before
-            // `from` shifted out. Nothing lies past them, so no search follows.
-            ulong mask = Mask(ref Unsafe.Add(ref chunk, lastBlockStart));
-            _blockStart = lastBlockStart;
-            _blockMask = mask;
-            ulong bits = mask >> (from - lastBlockStart);
-            int found = from + BitOperations.TrailingZeroCount(bits);
-            return bits != 0 && found < end ? found : -1;
-        }
-
-        // A long line, or a chunk shorter than a block: a plain search, which is faster over long runs.
+        // A long line, or the last bytes of the chunk: a plain search, which is faster over long runs.
         int index = _chunk.Slice(from, end - from).IndexOfAny((byte)'\r', (byte)'\n');
         return index < 0 ? -1 : from + index;
     }

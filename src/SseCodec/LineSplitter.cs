@@ -11,7 +11,7 @@ namespace SseCodec;
 /// character." Each of the three in the text therefore ends a line, and becomes an LF and the next line's prefix.
 /// <para>
 /// Most text is one line: it costs one vectorized search and one copy. Text with more lines is walked with a
-/// <see cref="LineEndScanner"/>, so each short line costs a bit scan and a copy rather than a search.
+/// <see cref="LineBreakFinder"/>, so each short line costs a bit scan and a copy rather than a search.
 /// </para>
 /// </remarks>
 internal ref struct LineSplitter
@@ -150,7 +150,7 @@ internal ref struct LineSplitter
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void WriteLines(ref BufferCursor cursor, scoped ReadOnlySpan<byte> chunk, int start, int lineBreak)
     {
-        var lineEnds = new LineEndScanner(chunk);
+        var finder = new LineBreakFinder(chunk);
         ref byte source = ref MemoryMarshal.GetReference(chunk);
         int length = chunk.Length;
         ulong lineBreakAndPrefix = _lineBreakAndPrefix;
@@ -215,7 +215,7 @@ internal ref struct LineSplitter
                 return;
             }
 
-            lineBreak = lineEnds.Next(start, length);
+            lineBreak = finder.Next(start);
             if (lineBreak < 0)
             {
                 cursor.Wrote(span.Length - room);
