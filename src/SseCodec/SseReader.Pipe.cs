@@ -14,6 +14,11 @@ public sealed partial class SseReader
     private SequencePosition _nextSegment;
     private ReadOnlyMemory<byte> _segment;
     private int _segmentConsumed;
+
+    // The array behind _segment, when it has one (a pipe's segments usually do): events are then parsed through the
+    // decoder's array form, which skips making and unwrapping memory per event.
+    private byte[]? _segmentArray;
+    private int _segmentArrayOffset;
     private bool _holdingPipeBuffer;
     private bool _pipeCompleted;
 
@@ -27,10 +32,14 @@ public sealed partial class SseReader
 
         while (true)
         {
-            if (_segmentConsumed < _segment.Length)
+            int length = _segment.Length;
+            if (_segmentConsumed < length)
             {
                 // The item may point into the segment: the pipe's buffer is kept until the next read.
-                SseItemKind kind = _decoder.ReadBuffered(_segment.Slice(_segmentConsumed), allItems, holdPartialLine: false, out int consumed);
+                int consumed;
+                SseItemKind kind = _segmentArray is { } array
+                    ? _decoder.ReadBuffered(array, _segmentArrayOffset + _segmentConsumed, length - _segmentConsumed, allItems, holdPartialLine: false, out consumed)
+                    : _decoder.ReadBuffered(_segment.Slice(_segmentConsumed), allItems, holdPartialLine: false, out consumed);
                 _segmentConsumed += consumed;
                 if (kind != SseItemKind.None)
                 {
@@ -39,14 +48,23 @@ public sealed partial class SseReader
             }
 
             _segmentStart = _nextSegment;
+            _segmentConsumed = 0;
             if (!_pipeBuffer.TryGet(ref _nextSegment, out _segment))
             {
                 _segment = default;
-                _segmentConsumed = 0;
+                _segmentArray = null;
                 return SseItemKind.None;
             }
 
-            _segmentConsumed = 0;
+            if (MemoryMarshal.TryGetArray(_segment, out ArraySegment<byte> segmentArray))
+            {
+                _segmentArray = segmentArray.Array;
+                _segmentArrayOffset = segmentArray.Offset;
+            }
+            else
+            {
+                _segmentArray = null;
+            }
         }
     }
 
@@ -82,6 +100,7 @@ public sealed partial class SseReader
             _pipeBuffer = result.Buffer;
             _segmentStart = _nextSegment = _pipeBuffer.Start;
             _segment = default;
+            _segmentArray = null;
             _segmentConsumed = 0;
             _holdingPipeBuffer = true;
             _pipeCompleted = result.IsCompleted;
@@ -100,6 +119,7 @@ public sealed partial class SseReader
         {
             // Give back what was not consumed, unexamined, so whoever reads the pipe next sees it at once.
             _holdingPipeBuffer = false;
+            _segmentArray = null;
             _pipe!.AdvanceTo(_pipeBuffer.GetPosition(_segmentConsumed, _segmentStart));
         }
     }

@@ -70,6 +70,75 @@ public class ZeroCopyTests
         Assert.Equal("in the pipe", reader.Current.GetDataString());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task SseReader_reads_the_same_events_from_pipe_segments_with_and_without_an_array_behind_them(bool arrayBacked)
+    {
+        // Small segments, so lines and CRLFs cross them; memory with no array behind it takes the reader's other path.
+        var pool = new SmallSegmentPool(segmentSize: 37, arrayBacked);
+        var pipe = new Pipe(new PipeOptions(pool: pool, minimumSegmentSize: 37, pauseWriterThreshold: 0));
+        var expected = new List<string>();
+        var stream = new StringBuilder();
+        for (int i = 0; i < 200; i++)
+        {
+            string data = $"event {i} " + new string('x', i % 90);
+            expected.Add(data);
+            stream.Append(i % 3 == 0 ? $"id: {i}\r\ndata: {data}\r\n\r\n" : i % 3 == 1 ? $"data: {data}\n\n" : $"data: {data}\r\r");
+        }
+
+        await pipe.Writer.WriteAsync(Encoding.UTF8.GetBytes(stream.ToString()));
+        await pipe.Writer.CompleteAsync();
+        await using var reader = new SseReader(pipe.Reader);
+        var read = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            read.Add(reader.Current.GetDataString());
+        }
+
+        Assert.True(pool.Rented > 100, $"the stream took {pool.Rented} segments");
+        Assert.Equal(expected, read);
+        Assert.Equal("198", reader.LastEventId);
+    }
+
+    /// <summary>A pool of small segments, optionally of memory that has no array behind it (as native memory has none).</summary>
+    private sealed class SmallSegmentPool(int segmentSize, bool arrayBacked) : MemoryPool<byte>
+    {
+        public int Rented { get; private set; }
+
+        public override int MaxBufferSize => segmentSize;
+
+        public override IMemoryOwner<byte> Rent(int minBufferSize = -1)
+        {
+            Rented++;
+            var array = new byte[Math.Max(minBufferSize, segmentSize)];
+            return arrayBacked ? new Owner(array) : new ArrayHidingManager(array);
+        }
+
+        protected override void Dispose(bool disposing) { }
+
+        private sealed class Owner(byte[] array) : IMemoryOwner<byte>
+        {
+            public Memory<byte> Memory => array;
+
+            public void Dispose() { }
+        }
+
+        /// <summary>Memory over an array that <see cref="MemoryMarshal.TryGetArray"/> cannot see.</summary>
+        private sealed class ArrayHidingManager(byte[] array) : MemoryManager<byte>
+        {
+            public override Span<byte> GetSpan() => array;
+
+            public override MemoryHandle Pin(int elementIndex = 0) => throw new NotSupportedException();
+
+            public override void Unpin() { }
+
+            // TryGetArray is not overridden: a MemoryManager's says there is no array.
+
+            protected override void Dispose(bool disposing) { }
+        }
+    }
+
     /// <summary>A memory pool that remembers the arrays it hands out.</summary>
     private sealed class RecordingMemoryPool : MemoryPool<byte>
     {
