@@ -32,6 +32,19 @@ public static class Program
         // Each class's generated project is built while other work may share the machine: BenchmarkDotNet's default of
         // 2 minutes per build is not enough there, and a build that times out runs nothing.
         ManualConfig config = ManualConfig.Create(DefaultConfig.Instance).WithBuildTimeout(TimeSpan.FromMinutes(10));
+        if (!BenchmarkHost.IsSelfContained)
+        {
+            // Each benchmark process reaches its final code within the warm-up (JitTiering says why). A mutator adds
+            // the setting to whatever job the command line picks.
+            Console.WriteLine($"// benchmark processes: call-counting delay {JitTiering.CallCountingDelay} ms ({JitTiering.CallCountingDelayVariable})");
+            config = config.AddJob(Job.Default.WithEnvironmentVariable(JitTiering.CallCountingDelayVariable, JitTiering.CallCountingDelay).AsMutator());
+        }
+        else
+        {
+            // In-process benchmarks run with this process's setting: start it with the variable to get the same.
+            Console.WriteLine($"// {JitTiering.Describe()}");
+        }
+
         if (BenchmarkHost.IsSelfContained)
         {
             // BenchmarkDotNet would build a project for this runtime and start it with `dotnet`, which has no such

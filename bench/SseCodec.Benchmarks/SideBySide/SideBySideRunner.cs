@@ -7,8 +7,8 @@ using System.Runtime.Intrinsics;
 namespace SseCodec.Benchmarks.SideBySide;
 
 /// <summary>
-/// Runs each scenario's contenders side by side in one process: every contender warmed up for several seconds (tiered
-/// JIT, dynamic PGO), then rounds in which each contender in turn reads the stream for about one round's length (the
+/// Runs each scenario's contenders side by side in one process: the contenders warmed up in turns until the JIT has
+/// compiled nothing for a second (tiered JIT, dynamic PGO and on-stack replacement take seconds), then rounds in which each contender in turn reads the stream for about one round's length (the
 /// order reversed every other round, so a drift in machine load falls on both), then one round's worth of runs to
 /// count allocation. Reports the median ns/event with its range over rounds, B/event, and for each SseParser
 /// contender its time over each SseCodec contender's, paired round by round: the speed-up. This is the tool to iterate
@@ -83,11 +83,14 @@ public static class SideBySideRunner
 
         int count = scenario.Contenders.Count;
         var runsPerRound = new int[count];
+        WarmUp(scenario.Contenders, options.WarmupSeconds);
         for (int i = 0; i < count; i++)
         {
-            double secondsPerRun = WarmUp(scenario.Contenders[i], options.WarmupSeconds);
+            double secondsPerRun = TimePerRun(scenario.Contenders[i]);
             runsPerRound[i] = Math.Max(1, (int)Math.Round(options.RoundMilliseconds / 1000 / secondsPerRun));
         }
+
+        long compiledBeforeRounds = JitInfo.GetCompiledMethodCount();
 
         int rounds = options.Rounds;
         var nanoseconds = new double[count][];
@@ -113,6 +116,13 @@ public static class SideBySideRunner
                 double elapsed = (Stopwatch.GetTimestamp() - start) * (1e9 / Stopwatch.Frequency);
                 nanoseconds[i][round] = elapsed / ((double)runsPerRound[i] * scenario.Events);
             }
+        }
+
+        long compiledInRounds = JitInfo.GetCompiledMethodCount() - compiledBeforeRounds;
+        if (compiledInRounds > 0)
+        {
+            // A method compiled while the rounds ran may have changed some contender's code between rounds.
+            Console.WriteLine($"   note: the JIT compiled {compiledInRounds} method(s) during the rounds");
         }
 
         var results = new ContenderResult[count];
@@ -162,31 +172,66 @@ public static class SideBySideRunner
         return rows;
     }
 
-    /// <summary>Runs the contender for <paramref name="seconds"/>; returns its time per run over the last half second or so.</summary>
-    private static double WarmUp(Contender contender, double seconds)
+    // The warm-up ends once the JIT has compiled nothing for this long: tiering (tier 0, instrumented, tier 1, on-stack
+    // replacement) takes seconds, and a step down in time per event can come well after the first seconds.
+    private const double JitQuietSeconds = 1.0;
+    private const double MaxWarmupSeconds = 60;
+    private const double WarmupSliceSeconds = 0.05;
+
+    /// <summary>
+    /// Runs the contenders in turn, a slice of time each, for at least <paramref name="minSeconds"/> and until the JIT has
+    /// compiled no method for <see cref="JitQuietSeconds"/>, so that every contender is measured in its final code.
+    /// </summary>
+    private static void WarmUp(IReadOnlyList<Contender> contenders, double minSeconds)
     {
         long start = Stopwatch.GetTimestamp();
-        double tail = Math.Min(0.5, seconds / 4);
-        long tailStart = 0;
-        int tailRuns = 0;
+        long compiled = JitInfo.GetCompiledMethodCount();
+        long compiledAtStart = compiled;
+        long lastCompile = start;
         while (true)
         {
-            s_sink += contender.Run();
-            double elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            if (elapsed >= seconds - tail)
+            foreach (Contender contender in contenders)
             {
-                if (tailRuns++ == 0)
+                long sliceStart = Stopwatch.GetTimestamp();
+                do
                 {
-                    tailStart = Stopwatch.GetTimestamp();
-                    continue;
+                    s_sink += contender.Run();
+                    long now = JitInfo.GetCompiledMethodCount();
+                    if (now != compiled)
+                    {
+                        compiled = now;
+                        lastCompile = Stopwatch.GetTimestamp();
+                    }
                 }
+                while (Stopwatch.GetElapsedTime(sliceStart).TotalSeconds < WarmupSliceSeconds);
+            }
 
-                if (elapsed >= seconds)
-                {
-                    return Stopwatch.GetElapsedTime(tailStart).TotalSeconds / (tailRuns - 1);
-                }
+            double elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            bool quiet = Stopwatch.GetElapsedTime(lastCompile).TotalSeconds >= JitQuietSeconds;
+            if ((elapsed >= minSeconds && quiet) || elapsed >= MaxWarmupSeconds)
+            {
+                string state = quiet ? $"the JIT quiet for {JitQuietSeconds:0.0} s" : "the JIT still compiling (results may mix tiers)";
+                Console.WriteLine(
+                    $"   warm-up: {elapsed:0.0} s, {compiled - compiledAtStart} method(s) compiled,"
+                    + $" the last {Stopwatch.GetElapsedTime(start, lastCompile).TotalSeconds:0.0} s in; {state}");
+                return;
             }
         }
+    }
+
+    /// <summary>The contender's time per run, over a quarter second or so of runs.</summary>
+    private static double TimePerRun(Contender contender)
+    {
+        long start = Stopwatch.GetTimestamp();
+        int runs = 0;
+        do
+        {
+            s_sink += contender.Run();
+            runs++;
+        }
+        while (Stopwatch.GetElapsedTime(start).TotalSeconds < 0.25);
+
+        return Stopwatch.GetElapsedTime(start).TotalSeconds / runs;
     }
 
     private static double BytesPerEvent(Scenario scenario, Contender contender, int runs)
@@ -214,6 +259,12 @@ public static class SideBySideRunner
         foreach (string argument in options.ChildArguments(scenario.Name))
         {
             start.ArgumentList.Add(argument);
+        }
+
+        // Unless the caller chose a delay, the child reaches its final code within the warm-up (see JitTiering).
+        if (Environment.GetEnvironmentVariable(JitTiering.CallCountingDelayVariable) is null)
+        {
+            start.Environment[JitTiering.CallCountingDelayVariable] = JitTiering.CallCountingDelay;
         }
 
         var rows = new List<RatioRow>();
@@ -247,10 +298,11 @@ public static class SideBySideRunner
         Console.WriteLine($"contender: {BenchmarkHost.Contender}");
         Console.WriteLine(
             $"machine: {Environment.ProcessorCount} logical cores, Vector512 {(Vector512.IsHardwareAccelerated ? "yes" : "no")}, Vector256 {(Vector256.IsHardwareAccelerated ? "yes" : "no")};"
-            + $" GC {(GCSettings.IsServerGC ? "server" : "workstation")}; TieredPGO {AppContext.GetData("System.Runtime.TieredPGO") ?? "default (on)"}; load average {LoadAverage()}");
+            + $" GC {(GCSettings.IsServerGC ? "server" : "workstation")}; TieredPGO {AppContext.GetData("System.Runtime.TieredPGO") ?? "default (on)"};"
+            + $" {(options.Isolate && Environment.GetEnvironmentVariable(JitTiering.CallCountingDelayVariable) is null ? $"children: call-counting delay {JitTiering.CallCountingDelay} ms" : JitTiering.Describe())}; load average {LoadAverage()}");
         Console.WriteLine($"source: {GitDescription()}; SseCodec {OptimizationOf(typeof(SseDecoder).Assembly)}, benchmarks {OptimizationOf(typeof(SideBySideRunner).Assembly)}");
         Console.WriteLine(
-            $"method: {scenarios} scenario(s){(options.Isolate ? ", each in its own process" : ", all in this process")}; per contender {options.WarmupSeconds.ToString(CultureInfo.InvariantCulture)} s warm-up,"
+            $"method: {scenarios} scenario(s){(options.Isolate ? ", each in its own process" : ", all in this process")}; contenders warmed in turns for at least {options.WarmupSeconds.ToString(CultureInfo.InvariantCulture)} s and until the JIT compiled nothing for {JitQuietSeconds:0.0} s,"
             + $" then {options.Rounds} rounds of ~{options.RoundMilliseconds.ToString(CultureInfo.InvariantCulture)} ms each, contenders alternating (order reversed every other round)");
         Console.WriteLine("ratio: slower / faster time per event, paired round by round: median [min-max]; 'SseParser... / SseCodec...' is SseCodec's speed-up");
     }
