@@ -12,8 +12,8 @@ public static class JitTiering
     /// <summary>The runtime's setting for the delay.</summary>
     public const string CallCountingDelayVariable = "DOTNET_TC_CallCountingDelayMs";
 
-    /// <summary>The delay benchmark processes are started with.</summary>
-    public const string CallCountingDelay = "0";
+    /// <summary>The delay benchmark processes are started with: 0, unless this process was started with a value of its own.</summary>
+    public static string CallCountingDelay => Environment.GetEnvironmentVariable(CallCountingDelayVariable) ?? "0";
 
     /// <summary>This process's delay, for the header of a run.</summary>
     public static string Describe() =>
