@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace SseCodec.Benchmarks.SideBySide;
 
-/// <summary>The side-by-side runner's command line: <c>sidebyside [--seconds S] [--warmup W] [--round-ms M] [--filter text]... [--isolate] [--list]</c>.</summary>
+/// <summary>The side-by-side runner's command line: <c>sidebyside [--seconds S] [--warmup W] [--round-ms M] [--filter text]... [--isolate] [--launches N] [--list]</c>.</summary>
 public sealed class SideBySideOptions
 {
     /// <summary>Measured seconds per contender per scenario, split into rounds.</summary>
@@ -19,6 +19,12 @@ public sealed class SideBySideOptions
 
     /// <summary>Each scenario in a fresh child process (its contenders still together in that one process).</summary>
     public bool Isolate { get; private set; }
+
+    /// <summary>
+    /// How many fresh processes measure each scenario (implies <see cref="Isolate"/> when above 1): on a VM one process
+    /// can run the same code 1.7x slower than the next, so a figure to print needs several.
+    /// </summary>
+    public int Launches { get; private set; } = 1;
 
     /// <summary>Only list the scenario names.</summary>
     public bool List { get; private set; }
@@ -51,6 +57,13 @@ public sealed class SideBySideOptions
                 case "--isolate":
                     options.Isolate = true;
                     break;
+                case "--launches":
+                    double launches = Number(args, ++i);
+                    options.Launches = launches == Math.Floor(launches) && launches <= 100
+                        ? (int)launches
+                        : throw new ArgumentException($"sidebyside: --launches needs a whole number from 1 to 100, not '{args[i]}'");
+                    options.Isolate |= options.Launches > 1;
+                    break;
                 case "--list":
                     options.List = true;
                     break;
@@ -58,7 +71,7 @@ public sealed class SideBySideOptions
                     options.Only = Value(args, ++i);
                     break;
                 default:
-                    throw new ArgumentException($"sidebyside: unknown option '{args[i]}'. Usage: sidebyside [--seconds S] [--warmup W] [--round-ms M] [--filter text[,text]] [--isolate] [--list]");
+                    throw new ArgumentException($"sidebyside: unknown option '{args[i]}'. Usage: sidebyside [--seconds S] [--warmup W] [--round-ms M] [--filter text[,text]] [--isolate] [--launches N] [--list]");
             }
         }
 

@@ -60,7 +60,7 @@ public static class SideBySideRunner
             PrintHeader(args, options, selected.Length);
             foreach (Scenario scenario in selected)
             {
-                ratios.AddRange(options.Isolate ? MeasureInChild(scenario, options) : Measure(scenario, options));
+                ratios.AddRange(options.Isolate ? MeasureInChildren(scenario, options) : Measure(scenario, options));
             }
 
             PrintSummary(ratios);
@@ -246,6 +246,40 @@ public static class SideBySideRunner
         return (after - before) / ((double)runs * scenario.Events);
     }
 
+    /// <summary>
+    /// Measures the scenario in <see cref="SideBySideOptions.Launches"/> fresh processes, one after another. With more
+    /// than one, each ratio becomes the median of the processes' medians, its range the lowest and highest of those
+    /// medians: the spread between processes, which on a VM is larger than the spread between rounds of one process.
+    /// </summary>
+    private static List<RatioRow> MeasureInChildren(Scenario scenario, SideBySideOptions options)
+    {
+        if (options.Launches == 1)
+        {
+            return MeasureInChild(scenario, options);
+        }
+
+        var launches = new List<List<RatioRow>>();
+        for (int launch = 1; launch <= options.Launches; launch++)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"-- {scenario.Name}: process {launch} of {options.Launches}");
+            launches.Add(MeasureInChild(scenario, options));
+        }
+
+        var combined = new List<RatioRow>();
+        foreach (RatioRow first in launches[0])
+        {
+            double[] medians = [.. launches.Select(rows => rows.Single(r => r.Slower == first.Slower && r.Faster == first.Faster).Median)];
+            var row = new RatioRow(first.Scenario, first.Slower, first.Faster, Statistics.Median(medians), medians.Min(), medians.Max());
+            Console.WriteLine(
+                $"   over {medians.Length} processes  {row.Slower + " / " + row.Faster,-60} x{row.Median:0.00} [{row.Min:0.00}-{row.Max:0.00}]"
+                + $"  (per process: {string.Join(", ", medians.Select(m => m.ToString("0.00", CultureInfo.InvariantCulture)))})");
+            combined.Add(row);
+        }
+
+        return combined;
+    }
+
     private static List<RatioRow> MeasureInChild(Scenario scenario, SideBySideOptions options)
     {
         var start = new ProcessStartInfo { RedirectStandardOutput = true, UseShellExecute = false };
@@ -302,9 +336,11 @@ public static class SideBySideRunner
             + $" {(options.Isolate && Environment.GetEnvironmentVariable(JitTiering.CallCountingDelayVariable) is null ? $"children: call-counting delay {JitTiering.CallCountingDelay} ms" : JitTiering.Describe())}; load average {LoadAverage()}");
         Console.WriteLine($"source: {GitDescription()}; SseCodec {OptimizationOf(typeof(SseDecoder).Assembly)}, benchmarks {OptimizationOf(typeof(SideBySideRunner).Assembly)}");
         Console.WriteLine(
-            $"method: {scenarios} scenario(s){(options.Isolate ? ", each in its own process" : ", all in this process")}; contenders warmed in turns for at least {options.WarmupSeconds.ToString(CultureInfo.InvariantCulture)} s and until the JIT compiled nothing for {JitQuietSeconds:0.0} s,"
+            $"method: {scenarios} scenario(s){(options.Launches > 1 ? $", each in {options.Launches} processes of its own, one after another" : options.Isolate ? ", each in its own process" : ", all in this process")}; contenders warmed in turns for at least {options.WarmupSeconds.ToString(CultureInfo.InvariantCulture)} s and until the JIT compiled nothing for {JitQuietSeconds:0.0} s,"
             + $" then {options.Rounds} rounds of ~{options.RoundMilliseconds.ToString(CultureInfo.InvariantCulture)} ms each, contenders alternating (order reversed every other round)");
-        Console.WriteLine("ratio: slower / faster time per event, paired round by round: median [min-max]; 'SseParser... / SseCodec...' is SseCodec's speed-up");
+        Console.WriteLine(options.Launches > 1
+            ? $"ratio: slower / faster time per event, paired round by round; the summary gives the median of {options.Launches} processes' medians [lowest-highest of them]; 'SseParser... / SseCodec...' is SseCodec's speed-up"
+            : "ratio: slower / faster time per event, paired round by round: median [min-max]; 'SseParser... / SseCodec...' is SseCodec's speed-up");
     }
 
     private static void PrintSummary(List<RatioRow> ratios)
