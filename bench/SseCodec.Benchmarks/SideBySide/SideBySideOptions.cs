@@ -8,7 +8,7 @@ public sealed class SideBySideOptions
     /// <summary>Measured seconds per contender per scenario, split into rounds.</summary>
     public double Seconds { get; private set; } = 2;
 
-    /// <summary>Warm-up seconds per contender per scenario, before any measurement (tiered JIT and PGO need seconds).</summary>
+    /// <summary>The least warm-up per scenario, its contenders taking turns; it goes on until the JIT is quiet (tiered JIT and PGO need seconds).</summary>
     public double WarmupSeconds { get; private set; } = 3;
 
     /// <summary>The length of one contender's turn in a round.</summary>

@@ -8,7 +8,8 @@ namespace SseCodec.Benchmarks.SideBySide;
 
 /// <summary>
 /// Runs each scenario's contenders side by side in one process: the contenders warmed up in turns until the JIT has
-/// compiled nothing for a second (tiered JIT, dynamic PGO and on-stack replacement take seconds), then rounds in which each contender in turn reads the stream for about one round's length (the
+/// compiled nothing for a second (tiered JIT, dynamic PGO and on-stack replacement take seconds), then rounds in which
+/// each contender in turn reads the stream for about one round's length (the
 /// order reversed every other round, so a drift in machine load falls on both), then one round's worth of runs to
 /// count allocation. Reports the median ns/event with its range over rounds, B/event, and for each SseParser
 /// contender its time over each SseCodec contender's, paired round by round: the speed-up. This is the tool to iterate
