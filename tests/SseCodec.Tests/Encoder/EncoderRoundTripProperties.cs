@@ -88,6 +88,37 @@ public class EncoderRoundTripProperties
                 && fromString.AsSpan().SequenceEqual(Encode(events, DataForm.Sequence));
         }));
 
+    /// <summary>
+    /// Text of many short lines, hundreds of chars long: string data after its first line is transcoded 256 chars at a
+    /// time, so line breaks (a CRLF among them) and non-ASCII chars land on every side of those chunks' boundaries and of
+    /// the vector blocks within them. The bytes the UTF-8 path writes from the same text are the oracle.
+    /// </summary>
+    [Fact]
+    public void String_data_of_many_lines_is_written_as_its_utf8_is() =>
+        Check.One(Config.WithMaxTest(500), Prop.ForAll(LineHeavyText.ToArbitrary(), text =>
+        {
+            var fromString = new ArrayBufferWriter<byte>();
+            SseEncoder.WriteEvent(fromString, text.AsSpan());
+            var fromUtf8 = new ArrayBufferWriter<byte>();
+            SseEncoder.WriteEvent(fromUtf8, Encoding.UTF8.GetBytes(text));
+            var comment = new ArrayBufferWriter<byte>();
+            SseEncoder.WriteComment(comment, text);
+            string expected = EventSpec.Normalize(text);
+            byte[] bytes = fromString.WrittenSpan.ToArray();
+
+            return bytes.AsSpan().SequenceEqual(fromUtf8.WrittenSpan)
+                && Decoded.Parse(bytes).SequenceEqual([new Decoded.Event("message", expected, "")])
+                && Decoded.Parse(comment.WrittenSpan.ToArray()).SequenceEqual(expected.Split('\n').Select(line => (Decoded.Item)new Decoded.Comment(line)));
+        }));
+
+    private static readonly Gen<string> LineHeavyText =
+        Gen.Choose(0, 120).SelectMany(count => Gen.ArrayOf(
+            Gen.Frequency(
+                (6, Gen.Choose(1, 40).Select(n => new string((char)('a' + (n % 26)), n))),
+                (3, Gen.Elements("\n", "\r", "\r\n", "\n\n", "\r\r")),
+                (1, Gen.Elements("é", "\u20AC", "\U0001F600", "\uD800", "\u007F", "\u0080", "\u0100"))),
+            count)).Select(string.Concat);
+
     [Fact]
     public void Comments_round_trip_line_by_line() =>
         Check.One(Config, Prop.ForAll(EventSpecs.Events(EventSpecs.Event()), events =>
