@@ -39,7 +39,7 @@ public partial class BenchJsonContext : JsonSerializerContext;
 [CategoriesColumn]
 public class EncoderBenchmarks
 {
-    private const int Events = 1000;
+    public const int Events = 1000;
 
     private readonly MemoryStream _stream = new(1 << 20);
     private readonly ArrayBufferWriter<byte> _buffer = new(1 << 20);

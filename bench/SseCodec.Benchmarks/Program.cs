@@ -3,6 +3,7 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using SseCodec.Benchmarks.AbTest;
 using SseCodec.Benchmarks.Backplane;
 using SseCodec.Benchmarks.SideBySide;
 
@@ -13,12 +14,18 @@ public static class Program
     // dotnet run -c Release --project bench/SseCodec.Benchmarks -- --filter '*'           BenchmarkDotNet, the official figures
     // dotnet run -c Release --project bench/SseCodec.Benchmarks -- sidebyside [options]   in-process interleaved, to iterate with
     // dotnet run -c Release --project bench/SseCodec.Benchmarks -- backplane [options]    publish-to-delivery: one hub, then two nodes on Redis
+    // dotnet run -c Release --project bench/SseCodec.Benchmarks -- ab DIR_A DIR_B ...     two builds in one process, to judge a change (bench/ab.sh)
     // dotnet run -c Release --project bench/SseCodec.Benchmarks.Net8 -- (either of them)  the same on .NET 8 (bench/README.md)
     public static int Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "sidebyside")
         {
             return SideBySideRunner.Run(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == "ab")
+        {
+            return AbTestRunner.Run(args[1..]);
         }
 
         if (args.Length > 0 && args[0] == "backplane")

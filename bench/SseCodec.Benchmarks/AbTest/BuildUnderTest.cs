@@ -1,0 +1,124 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Reflection;
+using System.Runtime.Loader;
+
+namespace SseCodec.Benchmarks.AbTest;
+
+/// <summary>
+/// One build of this benchmark project and the SseCodec it was built with, loaded into a load context of its own, so
+/// that two builds run side by side in one process. Only framework types cross between the contexts: each workload is
+/// bound to a delegate over them.
+/// </summary>
+public sealed class BuildUnderTest
+{
+    private delegate long SpanLoop(ReadOnlySpan<byte> input);
+
+    private readonly Assembly _benchmarks;
+    private object? _encoderBenchmarks;
+
+    public BuildUnderTest(string directory)
+    {
+        Directory = directory;
+        var context = new AssemblyLoadContext($"build at {directory}");
+
+        // Framework assemblies come from the default context (shared); every other one from the build's own folder.
+        context.Resolving += (loading, name) =>
+        {
+            string path = Path.Combine(directory, name.Name + ".dll");
+            return File.Exists(path) ? loading.LoadFromAssemblyPath(path) : null;
+        };
+        _benchmarks = context.LoadFromAssemblyPath(Path.Combine(directory, "SseCodec.Benchmarks.dll"));
+    }
+
+    public string Directory { get; }
+
+    /// <summary>The workload as one call: 10,000 events read, or one encoder benchmark invocation.</summary>
+    public Action Bind(string workload)
+    {
+        string[] parts = workload.Split('/');
+        return parts switch
+        {
+            ["encoder", string method] => Encoder(method),
+            ["read", string loop, string shape] => Read(loop, Enum.Parse<Shape>(shape)),
+            _ => throw new ArgumentException($"unknown workload '{workload}': encoder/METHOD or read/LOOP/SHAPE"),
+        };
+    }
+
+    /// <summary>How many events one call of the workload handles.</summary>
+    public static int EventsPerCall(string workload) =>
+        workload.StartsWith("encoder/", StringComparison.Ordinal) ? EncoderBenchmarks.Events : Inputs.SmallEventCount;
+
+    private Action Encoder(string method)
+    {
+        Type type = Type("SseCodec.Benchmarks.EncoderBenchmarks");
+        if (_encoderBenchmarks is null)
+        {
+            _encoderBenchmarks = Activator.CreateInstance(type)!;
+            type.GetMethod("Setup")!.Invoke(_encoderBenchmarks, null);
+        }
+
+        MethodInfo benchmark = type.GetMethod(method) ?? throw new ArgumentException($"EncoderBenchmarks has no {method}");
+        if (benchmark.ReturnType == typeof(void))
+        {
+            return benchmark.CreateDelegate<Action>(_encoderBenchmarks);
+        }
+
+        Func<Task> asynchronous = benchmark.CreateDelegate<Func<Task>>(_encoderBenchmarks);
+        return () => asynchronous().GetAwaiter().GetResult();
+    }
+
+    private Action Read(string loop, Shape shape)
+    {
+        // The input is made by this build's own Inputs, so a change to the inputs shows as a different checksum.
+        Type inputs = Type("SseCodec.Benchmarks.Inputs");
+        object shapeValue = Enum.Parse(Type("SseCodec.Benchmarks.Shape"), shape.ToString());
+        byte[] bytes = (byte[])inputs.GetMethod("Stream")!.Invoke(null, [shapeValue, Inputs.SmallEventCount])!;
+        var stream = new MemoryStream(bytes, writable: false);
+        Type entryPoints = Type("SseCodec.Benchmarks.EntryPoints");
+        MethodInfo Loop(string name) => entryPoints.GetMethod(name) ?? throw new ArgumentException($"EntryPoints has no {name}");
+
+        switch (loop)
+        {
+            case "DecoderSpan":
+                SpanLoop span = Loop("DecoderSpan").CreateDelegate<SpanLoop>();
+                return () => span(bytes);
+            case "DecoderMemory":
+                var memory = Loop("DecoderMemory").CreateDelegate<Func<ReadOnlyMemory<byte>, long>>();
+                return () => memory(bytes);
+            case "DecoderSequence":
+                var sequence = Loop("DecoderSequence").CreateDelegate<Func<ReadOnlySequence<byte>, long>>();
+                var input = new ReadOnlySequence<byte>(bytes);
+                return () => sequence(input);
+            case "ReaderStream":
+                var reader = Loop("ReaderStream").CreateDelegate<Func<Stream, ValueTask<long>>>();
+                return () =>
+                {
+                    stream.Position = 0;
+                    Finish(reader(stream));
+                };
+            case "ReaderPipe4k":
+            case "ReaderPipe64k":
+                var pipeReader = Loop("ReaderPipe").CreateDelegate<Func<PipeReader, ValueTask<long>>>();
+                int bufferSize = loop == "ReaderPipe4k" ? 4096 : 65536;
+                return () =>
+                {
+                    stream.Position = 0;
+                    Finish(pipeReader(PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: bufferSize, leaveOpen: true))));
+                };
+            default:
+                throw new ArgumentException($"unknown loop '{loop}': DecoderSpan, DecoderMemory, DecoderSequence, ReaderStream, ReaderPipe4k, ReaderPipe64k");
+        }
+    }
+
+    /// <summary>Waits for a loop, which over a <see cref="MemoryStream"/> has completed already.</summary>
+    private static void Finish(ValueTask<long> loop)
+    {
+        if (!loop.IsCompletedSuccessfully)
+        {
+            loop.AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    private Type Type(string name) => _benchmarks.GetType(name) ?? throw new InvalidOperationException($"{Directory} has no {name}");
+}
