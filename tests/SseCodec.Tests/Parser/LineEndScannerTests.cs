@@ -38,6 +38,36 @@ public class LineEndScannerTests
         }
     }
 
+    [Theory]
+    [InlineData((byte)'\n')]
+    [InlineData((byte)'\r')]
+    public void Next_finds_the_one_line_end_of_a_long_line_wherever_it_is(byte lineEnd)
+    {
+        // Past the first few blocks the scanner searches two vectors at a time, then the last bytes one way or another:
+        // a line end at every position of a long line tells those steps apart, whatever the start and the end.
+        const int Length = 1500;
+        byte[] bytes = new byte[Length];
+        for (int position = -1; position < Length; position++)
+        {
+            bytes.AsSpan().Fill((byte)'a');
+            if (position >= 0)
+            {
+                bytes[position] = lineEnd;
+            }
+
+            foreach (int from in new[] { 0, 1, 31, 64, 130 })
+            {
+                foreach (int end in new[] { Length, Length - 1, position, position + 1, from + 300 })
+                {
+                    if (end >= from && end <= Length)
+                    {
+                        Assert.Equal(Naive(bytes, from, end), new LineEndScanner(bytes).Next(from, end));
+                    }
+                }
+            }
+        }
+    }
+
     private static int Naive(byte[] bytes, int from, int end)
     {
         for (int i = from; i < end; i++)
