@@ -40,14 +40,19 @@ public sealed class BuildUnderTest
         return parts switch
         {
             ["encoder", string method] => Encoder(method),
-            ["read", string loop, string shape] => Read(loop, Enum.Parse<Shape>(shape)),
+            ["read", string loop, string shape] => Read(loop, shape),
             _ => throw new ArgumentException($"unknown workload '{workload}': encoder/METHOD or read/LOOP/SHAPE"),
         };
     }
 
     /// <summary>How many events one call of the workload handles.</summary>
     public static int EventsPerCall(string workload) =>
-        workload.StartsWith("encoder/", StringComparison.Ordinal) ? EncoderBenchmarks.Events : Inputs.SmallEventCount;
+        workload.StartsWith("encoder/", StringComparison.Ordinal) ? EncoderBenchmarks.Events
+        : workload.EndsWith("/" + LargeLineShape, StringComparison.Ordinal) ? LargeLineEntryBenchmarks.Events
+        : Inputs.SmallEventCount;
+
+    /// <summary>The shape name of <see cref="LargeLineEntryBenchmarks"/>' input: 4 events of one 1 MiB data line each.</summary>
+    public const string LargeLineShape = "Large1MiB";
 
     private Action Encoder(string method)
     {
@@ -68,12 +73,13 @@ public sealed class BuildUnderTest
         return () => asynchronous().GetAwaiter().GetResult();
     }
 
-    private Action Read(string loop, Shape shape)
+    private Action Read(string loop, string shape)
     {
         // The input is made by this build's own Inputs, so a change to the inputs shows as a different checksum.
         Type inputs = Type("SseCodec.Benchmarks.Inputs");
-        object shapeValue = Enum.Parse(Type("SseCodec.Benchmarks.Shape"), shape.ToString());
-        byte[] bytes = (byte[])inputs.GetMethod("Stream")!.Invoke(null, [shapeValue, Inputs.SmallEventCount])!;
+        byte[] bytes = shape == LargeLineShape
+            ? (byte[])inputs.GetMethod("LargeLines")!.Invoke(null, [LargeLineEntryBenchmarks.DataLength, LargeLineEntryBenchmarks.Events])!
+            : (byte[])inputs.GetMethod("Stream")!.Invoke(null, [Enum.Parse(Type("SseCodec.Benchmarks.Shape"), Enum.Parse<Shape>(shape).ToString()), Inputs.SmallEventCount])!;
         var stream = new MemoryStream(bytes, writable: false);
         Type entryPoints = Type("SseCodec.Benchmarks.EntryPoints");
         MethodInfo Loop(string name) => entryPoints.GetMethod(name) ?? throw new ArgumentException($"EntryPoints has no {name}");
