@@ -79,7 +79,7 @@ public sealed class BuildUnderTest
         Type inputs = Type("SseCodec.Benchmarks.Inputs");
         byte[] bytes = shape == LargeLineShape
             ? (byte[])inputs.GetMethod("LargeLines")!.Invoke(null, [LargeLineEntryBenchmarks.DataLength, LargeLineEntryBenchmarks.Events])!
-            : (byte[])inputs.GetMethod("Stream")!.Invoke(null, [Enum.Parse(Type("SseCodec.Benchmarks.Shape"), Enum.Parse<Shape>(shape).ToString()), Inputs.SmallEventCount])!;
+            : (byte[])inputs.GetMethod("Stream")!.Invoke(null, [Enum.Parse(Type("SseCodec.Benchmarks.Shape"), shape), Inputs.SmallEventCount])!;
         var stream = new MemoryStream(bytes, writable: false);
         Type entryPoints = Type("SseCodec.Benchmarks.EntryPoints");
         MethodInfo Loop(string name) => entryPoints.GetMethod(name) ?? throw new ArgumentException($"EntryPoints has no {name}");

@@ -43,8 +43,8 @@ public class LineEndScannerTests
     [InlineData((byte)'\r')]
     public void Next_finds_the_one_line_end_of_a_long_line_wherever_it_is(byte lineEnd)
     {
-        // Past the first few blocks the scanner searches two vectors at a time, then the last bytes one way or another:
-        // a line end at every position of a long line tells those steps apart, whatever the start and the end.
+        // Past its first four blocks the scanner hands the rest of a line to IndexOfAny: a line end at every position of
+        // a long line checks both steps and the hand-over between them, whatever the start and the end.
         const int Length = 1500;
         byte[] bytes = new byte[Length];
         for (int position = -1; position < Length; position++)
