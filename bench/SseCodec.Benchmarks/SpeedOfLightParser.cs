@@ -6,8 +6,8 @@ using System.Runtime.Intrinsics;
 namespace SseCodec.Benchmarks;
 
 /// <summary>
-/// The speed of light: a bound, not a parser. One pass over the bytes in 64-byte blocks, each turned into bit masks of
-/// its LF, CR and colon positions (Vector512 where the hardware has it, else Vector256 or Vector128), then one step per
+/// The speed of light: a bound, not a parser. One pass over the bytes in 64-byte blocks, each turned into one bit mask
+/// of its line ends, CR or LF (Vector512 where the hardware has it, else Vector256 or Vector128), then one step per
 /// line end: blank line, dispatch; <c>data</c>, append; <c>event</c>, set the type; anything else, ignored.
 /// </summary>
 /// <remarks>
@@ -19,11 +19,13 @@ namespace SseCodec.Benchmarks;
 /// event and copies nothing. It must never be used for anything but this comparison.
 /// </para>
 /// <para>
-/// CR, LF and CRLF all end a line (an LF right after a CR is dropped from the mask, also across blocks, and the next
-/// line starts after it). A line's colon comes from the mask when the line starts in the current block; a line that
-/// started in an earlier block has its colon searched with IndexOf, which stops at the colon, a few bytes in for every
-/// field these inputs contain. Checked against SseDecoder on the benchmark shapes and on random mixes of data, event,
-/// id, retry, comment and blank lines with all three line endings.
+/// CR, LF and CRLF all end a line: a CR followed by an LF moves the next line's start past the LF, whose bit (in this
+/// block or the next) then ends nothing. The two field names it acts on are compared as bytes at the line's start
+/// (<c>data</c> or <c>event</c>, then a colon or the end of the line), so no colon is searched for. An earlier version
+/// also built a colon mask, searched for the colon of a line that began in an earlier block (a call per 110-byte
+/// event) and padded the last block in a stackalloc'd buffer; it ran about half as fast, so it was no bound. Checked
+/// against SseDecoder on the benchmark shapes and on random mixes of data, event, id, retry, comment and blank lines
+/// with all three line endings.
 /// </para>
 /// </remarks>
 public static class SpeedOfLightParser
@@ -38,43 +40,36 @@ public static class SpeedOfLightParser
     public static long Checksum(ReadOnlySpan<byte> input)
     {
         ref byte start = ref MemoryMarshal.GetReference(input);
-        Span<byte> padded = stackalloc byte[BlockSize];
+        int fullBlocksEnd = input.Length - (input.Length % BlockSize);
         long total = 0;
         long dataLength = 0;
         bool hasData = false;
         int typeLength = DefaultTypeLength;
         int lineStart = 0;
-        ulong crCarry = 0;
         for (int block = 0; block < input.Length; block += BlockSize)
         {
-            ulong lf, cr, colons;
-            if (block <= input.Length - BlockSize)
-            {
-                Masks(ref Unsafe.Add(ref start, block), out lf, out cr, out colons);
-            }
-            else
-            {
-                // The last partial block through a zero-padded copy: padding has no line end and no colon.
-                padded.Clear();
-                input.Slice(block).CopyTo(padded);
-                Masks(ref MemoryMarshal.GetReference(padded), out lf, out cr, out colons);
-            }
-
-            // An LF right after a CR ends nothing: CRLF is one line end.
-            ulong ends = (lf & ~((cr << 1) | crCarry)) | cr;
-            crCarry = cr >> 63;
+            // No stackalloc'd padding for the last partial block: a method with a stackalloc ran this loop at half speed.
+            ulong ends = block < fullBlocksEnd
+                ? LineEnds(ref Unsafe.Add(ref start, block))
+                : LineEndsScalar(input.Slice(block));
             while (ends != 0)
             {
-                int bit = BitOperations.TrailingZeroCount(ends);
+                int lineEnd = block + BitOperations.TrailingZeroCount(ends);
                 ends &= ends - 1;
-                int lineEnd = block + bit;
+                if (lineEnd < lineStart)
+                {
+                    continue; // the LF of a CRLF: not a line of its own
+                }
+
                 int line = lineStart;
                 lineStart = lineEnd + 1;
-                if (((cr >> bit) & 1) != 0 && lineStart < input.Length && Unsafe.Add(ref start, lineStart) == (byte)'\n')
+                if (Unsafe.Add(ref start, lineEnd) == (byte)'\r' && lineStart < input.Length && Unsafe.Add(ref start, lineStart) == (byte)'\n')
                 {
-                    lineStart++; // the LF of a CRLF: not a line of its own
+                    lineStart++;
                 }
-                if (lineEnd == line)
+
+                int length = lineEnd - line;
+                if (length == 0)
                 {
                     if (hasData)
                     {
@@ -87,33 +82,24 @@ public static class SpeedOfLightParser
                     continue;
                 }
 
-                int colon;
-                if (line >= block)
+                if (length < 4)
                 {
-                    colon = Math.Min(line + BitOperations.TrailingZeroCount(colons >> (line - block)), lineEnd);
-                }
-                else
-                {
-                    int found = input.Slice(line, lineEnd - line).IndexOf((byte)':');
-                    colon = found < 0 ? lineEnd : line + found;
+                    continue;
                 }
 
-                int valueStart = Math.Min(colon + 1, lineEnd);
-                if (valueStart < lineEnd && Unsafe.Add(ref start, valueStart) == (byte)' ')
+                uint name = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref start, line));
+                if (name == DataName && (length == 4 || Unsafe.Add(ref start, line + 4) == (byte)':'))
                 {
-                    valueStart++;
-                }
-
-                int nameLength = colon - line;
-                if (nameLength == 4 && Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref start, line)) == DataName)
-                {
-                    dataLength = hasData ? dataLength + 1 + (lineEnd - valueStart) : lineEnd - valueStart;
+                    int valueLength = ValueLength(ref start, line + 4, lineEnd);
+                    dataLength = hasData ? dataLength + 1 + valueLength : valueLength;
                     hasData = true;
                 }
-                else if (nameLength == 5 && Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref start, line)) == EvenName && Unsafe.Add(ref start, line + 4) == (byte)'t')
+                else if (name == EvenName && length >= 5 && Unsafe.Add(ref start, line + 4) == (byte)'t'
+                    && (length == 5 || Unsafe.Add(ref start, line + 5) == (byte)':'))
                 {
                     // An empty event type dispatches as "message".
-                    typeLength = lineEnd == valueStart ? DefaultTypeLength : lineEnd - valueStart;
+                    int valueLength = ValueLength(ref start, line + 5, lineEnd);
+                    typeLength = valueLength == 0 ? DefaultTypeLength : valueLength;
                 }
             }
         }
@@ -121,45 +107,61 @@ public static class SpeedOfLightParser
         return total;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Masks(ref byte block, out ulong lf, out ulong cr, out ulong colons)
-    {
-        if (Vector512.IsHardwareAccelerated)
-        {
-            Vector512<byte> v = Vector512.LoadUnsafe(ref block);
-            lf = Vector512.Equals(v, Vector512.Create((byte)'\n')).ExtractMostSignificantBits();
-            cr = Vector512.Equals(v, Vector512.Create((byte)'\r')).ExtractMostSignificantBits();
-            colons = Vector512.Equals(v, Vector512.Create((byte)':')).ExtractMostSignificantBits();
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            Vector256<byte> low = Vector256.LoadUnsafe(ref block);
-            Vector256<byte> high = Vector256.LoadUnsafe(ref block, 32);
-            lf = Mask256(low, high, (byte)'\n');
-            cr = Mask256(low, high, (byte)'\r');
-            colons = Mask256(low, high, (byte)':');
-        }
-        else
-        {
-            lf = Mask128(ref block, (byte)'\n');
-            cr = Mask128(ref block, (byte)'\r');
-            colons = Mask128(ref block, (byte)':');
-        }
-    }
-
-    private static ulong Mask256(Vector256<byte> low, Vector256<byte> high, byte value) =>
-        Vector256.Equals(low, Vector256.Create(value)).ExtractMostSignificantBits()
-        | ((ulong)Vector256.Equals(high, Vector256.Create(value)).ExtractMostSignificantBits() << 32);
-
-    private static ulong Mask128(ref byte block, byte value)
+    /// <summary>The line-end bits of the last, partial block, one byte at a time (once per call).</summary>
+    private static ulong LineEndsScalar(ReadOnlySpan<byte> tail)
     {
         ulong mask = 0;
-        for (int i = 0; i < 4; i++)
+        for (int i = 0; i < tail.Length; i++)
         {
-            ulong part = Vector128.Equals(Vector128.LoadUnsafe(ref block, (nuint)(16 * i)), Vector128.Create(value)).ExtractMostSignificantBits();
-            mask |= part << (16 * i);
+            if (tail[i] is (byte)'\n' or (byte)'\r')
+            {
+                mask |= 1UL << i;
+            }
         }
 
         return mask;
     }
+
+    /// <summary>The length of the value of a field whose name ends at <paramref name="nameEnd"/>: after the colon, less one leading space.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ValueLength(ref byte start, int nameEnd, int lineEnd)
+    {
+        int valueStart = Math.Min(nameEnd + 1, lineEnd);
+        if (valueStart < lineEnd && Unsafe.Add(ref start, valueStart) == (byte)' ')
+        {
+            valueStart++;
+        }
+
+        return lineEnd - valueStart;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong LineEnds(ref byte block)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<byte> v = Vector512.LoadUnsafe(ref block);
+            return (Vector512.Equals(v, Vector512.Create((byte)'\n')) | Vector512.Equals(v, Vector512.Create((byte)'\r'))).ExtractMostSignificantBits();
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<byte> low = Vector256.LoadUnsafe(ref block);
+            Vector256<byte> high = Vector256.LoadUnsafe(ref block, 32);
+            return Ends256(low) | ((ulong)Ends256(high) << 32);
+        }
+
+        ulong mask = 0;
+        for (int i = 0; i < 4; i++)
+        {
+            Vector128<byte> part = Vector128.LoadUnsafe(ref block, (nuint)(16 * i));
+            ulong bits = (Vector128.Equals(part, Vector128.Create((byte)'\n')) | Vector128.Equals(part, Vector128.Create((byte)'\r'))).ExtractMostSignificantBits();
+            mask |= bits << (16 * i);
+        }
+
+        return mask;
+    }
+
+    private static uint Ends256(Vector256<byte> v) =>
+        (Vector256.Equals(v, Vector256.Create((byte)'\n')) | Vector256.Equals(v, Vector256.Create((byte)'\r'))).ExtractMostSignificantBits();
 }
