@@ -6,8 +6,9 @@ namespace SseCodec.Benchmarks;
 /// The synchronous core, <c>SseDecoder.TryReadEvent</c>, over the whole stream in memory as one
 /// <c>ReadOnlySpan&lt;byte&gt;</c>, one <c>ReadOnlyMemory&lt;byte&gt;</c> and one single-segment
 /// <c>ReadOnlySequence&lt;byte&gt;</c>, against SseParser's span mode over a <c>MemoryStream</c> of the same bytes
-/// (SseParser takes only a Stream: this is the cheapest way to hand it bytes already in memory), and the speed-of-light
-/// bound (<see cref="SpeedOfLightParser"/>) over the same span. Results are per event (10,000 events per invocation).
+/// (SseParser takes only a Stream: this is the cheapest way to hand it bytes already in memory), the speed-of-light
+/// bound (<see cref="SpeedOfLightParser"/>) over the same span and the per-event bound (<see cref="PerEventBound"/>),
+/// the same pass with a read per event, over the same memory. Results are per event (10,000 events per invocation).
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(EntryPointConfig))]
@@ -28,7 +29,8 @@ public class DecoderEntryBenchmarks
             SseDecoder_Span(),
             SseDecoder_Memory(),
             SseDecoder_Sequence(),
-            SpeedOfLight_Span());
+            SpeedOfLight_Span(),
+            PerEventBound_Memory());
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Inputs.SmallEventCount)]
@@ -46,4 +48,8 @@ public class DecoderEntryBenchmarks
     /// <summary>Not a parser: the bound (see <see cref="SpeedOfLightParser"/>).</summary>
     [Benchmark(OperationsPerInvoke = Inputs.SmallEventCount)]
     public long SpeedOfLight_Span() => SpeedOfLightParser.Checksum(_streams.Bytes);
+
+    /// <summary>Not a parser: the bound for a read per event (see <see cref="PerEventBound"/>).</summary>
+    [Benchmark(OperationsPerInvoke = Inputs.SmallEventCount)]
+    public long PerEventBound_Memory() => PerEventBound.Checksum(_streams.Bytes);
 }

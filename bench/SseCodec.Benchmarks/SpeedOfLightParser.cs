@@ -108,7 +108,7 @@ public static class SpeedOfLightParser
     }
 
     /// <summary>The line-end bits of the last, partial block, one byte at a time (once per call).</summary>
-    private static ulong LineEndsScalar(ReadOnlySpan<byte> tail)
+    internal static ulong LineEndsScalar(ReadOnlySpan<byte> tail)
     {
         ulong mask = 0;
         for (int i = 0; i < tail.Length; i++)
@@ -135,8 +135,9 @@ public static class SpeedOfLightParser
         return lineEnd - valueStart;
     }
 
+    /// <summary>The line-end bits of the 64 bytes at <paramref name="block"/>, the first byte in the lowest bit.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong LineEnds(ref byte block)
+    internal static ulong LineEnds(ref byte block)
     {
         if (Vector512.IsHardwareAccelerated)
         {

@@ -32,6 +32,7 @@ public static class ScenarioCatalog
                     new("SseDecoder sequence (1 segment)", Side.SseCodec, () => EntryPoints.DecoderSequence(lazy.Value.Sequence)),
                     new("SseParser.Enumerate(MemoryStream)", Side.SseParser, () => EntryPoints.SseParserSync(lazy.Value.Memory())),
                     new("speed of light (span)", Side.Bound, () => SpeedOfLightParser.Checksum(lazy.Value.Bytes)),
+                    new("per-event bound (memory)", Side.Bound, () => PerEventBound.Checksum(lazy.Value.Bytes)),
                 ]));
 
             scenarios.Add(new Scenario(
