@@ -20,15 +20,16 @@ public sealed class BuildUnderTest
     public BuildUnderTest(string directory)
     {
         Directory = directory;
-        var context = new AssemblyLoadContext($"build at {directory}");
-
-        // Framework assemblies come from the default context (shared); every other one from the build's own folder.
-        context.Resolving += (loading, name) =>
-        {
-            string path = Path.Combine(directory, name.Name + ".dll");
-            return File.Exists(path) ? loading.LoadFromAssemblyPath(path) : null;
-        };
+        var context = new BuildLoadContext(directory);
         _benchmarks = context.LoadFromAssemblyPath(Path.Combine(directory, "SseCodec.Benchmarks.dll"));
+        string loaded = _benchmarks.GetReferencedAssemblies()
+            .Where(name => name.Name == "SseCodec")
+            .Select(name => context.LoadFromAssemblyName(name).Location)
+            .Single();
+        if (!string.Equals(Path.GetDirectoryName(loaded), Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"The build at {directory} resolved SseCodec from {loaded}: it would measure another build's code.");
+        }
     }
 
     public string Directory { get; }
@@ -127,4 +128,19 @@ public sealed class BuildUnderTest
     }
 
     private Type Type(string name) => _benchmarks.GetType(name) ?? throw new InvalidOperationException($"{Directory} has no {name}");
+
+    /// <summary>
+    /// Loads every assembly the build's folder holds from that folder, and only framework assemblies from the default
+    /// context. (Resolving from the folder only when the default context fails is not enough: the process running the
+    /// comparison is itself one of the builds, so its default context already holds that build's SseCodec, and both
+    /// builds would run it.)
+    /// </summary>
+    private sealed class BuildLoadContext(string directory) : AssemblyLoadContext($"build at {directory}")
+    {
+        protected override Assembly? Load(AssemblyName assemblyName)
+        {
+            string path = Path.Combine(directory, assemblyName.Name + ".dll");
+            return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
+        }
+    }
 }
