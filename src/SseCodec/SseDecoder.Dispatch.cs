@@ -36,7 +36,7 @@ public sealed partial class SseDecoder
         else
         {
             Debug.Assert(_dataStart + _dataLength <= _dataBuffer.Length, "Joined data lies in the data buffer.");
-            _currentBytes = _dataBuffer.AsMemory(_dataStart, _dataLength);
+            SetCurrent(_dataBuffer, _dataStart, _dataLength);
         }
 
         // Spec: "Initialize event's type attribute to "message" ... If the event type buffer has a value other than the

@@ -112,7 +112,7 @@ public sealed partial class SseDecoder
         if (lineOffsetInChunk < 0)
         {
             // The line is in the line buffer, which is not touched again until the next read.
-            _currentBytes = _lineBuffer.AsMemory(start, length);
+            SetCurrent(_lineBuffer, start, length);
         }
         else if (isStable)
         {
@@ -124,7 +124,7 @@ public sealed partial class SseDecoder
             // The caller's span may be gone by the time the comment is read: keep a copy in the (free) line buffer.
             EnsureCapacity(ref _lineBuffer, length, 0, _maxLineLength);
             line.Slice(start).CopyTo(_lineBuffer);
-            _currentBytes = _lineBuffer.AsMemory(0, length);
+            SetCurrent(_lineBuffer, 0, length);
         }
 
         return SseItemKind.Comment;

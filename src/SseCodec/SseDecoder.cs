@@ -43,7 +43,14 @@ public sealed partial class SseDecoder : IDisposable
     private int _version;
     private int _wantedItems;
     private SseItemKind _currentKind;
-    private ReadOnlyMemory<byte> _currentBytes;
+
+    // The current item's bytes: _currentLength bytes from _currentStart of _currentOwner, a byte[] or a
+    // MemoryManager<byte>. Three fields rather than a ReadOnlyMemory: the owner is written only when it changes (items
+    // follow each other in one buffer), which saves a GC write barrier per item, and an array's bytes become a span
+    // without ReadOnlyMemory.Span's type tests.
+    private object? _currentOwner;
+    private int _currentStart;
+    private int _currentLength;
     private int _itemStartInChunk = -1;
     private int _itemLengthInChunk;
     private Exception? _fault;
@@ -86,8 +93,23 @@ public sealed partial class SseDecoder : IDisposable
         }
     }
 
-    /// <summary>The bytes of the current item; what an <see cref="SseEvent"/> of the current version shows.</summary>
-    internal ReadOnlyMemory<byte> CurrentBytes => _currentBytes;
+    /// <summary>The bytes of the current item as memory; what an <see cref="SseEvent"/> of the current version shows.</summary>
+    internal ReadOnlyMemory<byte> CurrentMemory => _currentOwner switch
+    {
+        byte[] array => new ReadOnlyMemory<byte>(array, _currentStart, _currentLength),
+        MemoryManager<byte> manager => manager.Memory.Slice(_currentStart, _currentLength),
+        _ => default,
+    };
+
+    /// <summary>The bytes of the current item as a span.</summary>
+    internal ReadOnlySpan<byte> CurrentSpan
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _currentOwner is byte[] array ? new ReadOnlySpan<byte>(array, _currentStart, _currentLength) : CurrentMemory.Span;
+    }
+
+    /// <summary>The length of the current item's bytes.</summary>
+    internal int CurrentLength => _currentLength;
 
     /// <summary>
     /// The text of the comment produced by the last read (after the colon, without one leading space), valid until the next read.
@@ -102,7 +124,7 @@ public sealed partial class SseDecoder : IDisposable
                 throw new InvalidOperationException("The last read did not produce a comment.");
             }
 
-            return _currentBytes.Span;
+            return CurrentSpan;
         }
     }
 
@@ -161,7 +183,7 @@ public sealed partial class SseDecoder : IDisposable
         SseItemKind kind = ParseChunk(new ReadOnlySpan<byte>(buffer, start, length), isStable: true, out bytesConsumed, holdPartialLine);
         if (kind != SseItemKind.None && _itemStartInChunk >= 0)
         {
-            _currentBytes = new ReadOnlyMemory<byte>(buffer, start + _itemStartInChunk, _itemLengthInChunk);
+            SetCurrent(buffer, start + _itemStartInChunk, _itemLengthInChunk);
             _itemStartInChunk = -1;
         }
 
@@ -232,14 +254,14 @@ public sealed partial class SseDecoder : IDisposable
     {
         _version++;
         _currentKind = SseItemKind.None;
-        _currentBytes = default;
+        ClearCurrent();
     }
 
     private void EndStream()
     {
         _version++;
         _currentKind = SseItemKind.None;
-        _currentBytes = default;
+        ClearCurrent();
 
         // Spec: "Once the end of the file is reached, any pending data must be discarded. (If the file ends in the
         // middle of an event, before the final empty line, the incomplete event is not dispatched.)"
@@ -271,7 +293,7 @@ public sealed partial class SseDecoder : IDisposable
         _disposed = true;
         _version++;
         _currentKind = SseItemKind.None;
-        _currentBytes = default;
+        ClearCurrent();
         ReturnBuffer(ref _lineBuffer);
         ReturnBuffer(ref _dataBuffer);
         ReturnBuffer(ref _eventTypeBuffer);
@@ -324,9 +346,51 @@ public sealed partial class SseDecoder : IDisposable
         if (kind != SseItemKind.None && _itemStartInChunk >= 0)
         {
             Debug.Assert(_itemStartInChunk + _itemLengthInChunk <= chunk.Length, "An item said to lie in the chunk lies within it.");
-            _currentBytes = chunk.Slice(_itemStartInChunk, _itemLengthInChunk);
+            SetCurrent(chunk.Slice(_itemStartInChunk, _itemLengthInChunk));
             _itemStartInChunk = -1;
         }
+    }
+
+    /// <summary>Makes <paramref name="length"/> bytes from <paramref name="start"/> of <paramref name="array"/> the current item's.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void SetCurrent(byte[] array, int start, int length)
+    {
+        if (!ReferenceEquals(_currentOwner, array))
+        {
+            _currentOwner = array;
+        }
+
+        _currentStart = start;
+        _currentLength = length;
+    }
+
+    /// <summary>Makes <paramref name="memory"/> the current item's bytes.</summary>
+    private void SetCurrent(ReadOnlyMemory<byte> memory)
+    {
+        if (MemoryMarshal.TryGetArray(memory, out ArraySegment<byte> segment))
+        {
+            SetCurrent(segment.Array!, segment.Offset, segment.Count);
+        }
+        else if (MemoryMarshal.TryGetMemoryManager(memory, out MemoryManager<byte>? manager, out int start, out int length))
+        {
+            _currentOwner = manager;
+            _currentStart = start;
+            _currentLength = length;
+        }
+        else
+        {
+            // Only empty memory has neither an array nor a manager behind it.
+            Debug.Assert(memory.IsEmpty, "Memory of bytes is an array's or a memory manager's.");
+            ClearCurrent();
+        }
+    }
+
+    /// <summary>No bytes are current; the buffer they lay in is not referenced any more.</summary>
+    private void ClearCurrent()
+    {
+        _currentOwner = null;
+        _currentStart = 0;
+        _currentLength = 0;
     }
 
     private void ThrowIfDisposed()

@@ -30,7 +30,7 @@ public readonly struct SseEvent
     {
         get
         {
-            return Validate().CurrentBytes.Span;
+            return Validate().CurrentSpan;
         }
     }
 
@@ -39,7 +39,7 @@ public readonly struct SseEvent
     {
         get
         {
-            return Validate().CurrentBytes;
+            return Validate().CurrentMemory;
         }
     }
 
@@ -48,7 +48,7 @@ public readonly struct SseEvent
     {
         get
         {
-            return Validate().CurrentBytes.Length;
+            return Validate().CurrentLength;
         }
     }
 
