@@ -66,6 +66,14 @@ public sealed partial class SseDecoder
         _dataLength += 1 + value.Length;
     }
 
+    /// <summary>Copies what of the pending event still lies in the chunk (a lone data line, an ID) before the chunk goes away.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void DetachFromChunk(ReadOnlySpan<byte> chunk)
+    {
+        DetachDataFromChunk(chunk);
+        DetachIdFromChunk(chunk);
+    }
+
     /// <summary>Moves a single data line that still points into the chunk into the data buffer, before the chunk goes away.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void DetachDataFromChunk(ReadOnlySpan<byte> chunk)

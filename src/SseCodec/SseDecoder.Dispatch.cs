@@ -4,14 +4,15 @@ namespace SseCodec;
 public sealed partial class SseDecoder
 {
     /// <summary>"Dispatch the event" (WHATWG HTML §9.2.6).</summary>
-    private SseItemKind DispatchEvent()
+    /// <param name="chunk">The input chunk being parsed, where a pending ID may lie.</param>
+    private SseItemKind DispatchEvent(ReadOnlySpan<byte> chunk)
     {
         // Spec: "Set the last event ID string of the event source to the value of the last event ID buffer. The buffer
         // does not get reset, so the last event ID string of the event source remains set to this value until the next
         // time it is set by the server."
         if (_idChanged)
         {
-            CommitLastEventId();
+            CommitPendingLastEventId(chunk);
         }
 
         // Spec: "If the data buffer is an empty string, set the data buffer and the event type buffer to the empty string
@@ -78,5 +79,6 @@ public sealed partial class SseDecoder
         // The pending ID is not committed: the last event ID buffer goes back to the last event ID string, which is
         // what the decoder reads while no id field is pending.
         _idChanged = false;
+        _idStartInChunk = -1;
     }
 }

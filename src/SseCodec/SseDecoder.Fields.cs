@@ -15,7 +15,7 @@ public sealed partial class SseDecoder
         // Spec: "If the line is empty (a blank line): Dispatch the event, as defined below."
         if (line.IsEmpty)
         {
-            return DispatchEvent();
+            return DispatchEvent(chunk);
         }
 
         // Spec: "If the line starts with a U+003A COLON character (:): Ignore the line."
@@ -50,7 +50,8 @@ public sealed partial class SseDecoder
             case (byte)'i' when line.Length >= 2 && line[1] == (byte)'d' && (line.Length == 2 || line[2] == Colon):
                 // Spec: "If the field name is "id": If the field value does not contain U+0000 NULL, then set the last
                 // event ID buffer to the field value. Otherwise, ignore the field."
-                SetLastEventIdBuffer(line.Slice(ValueStart(line, 2)));
+                int idValueStart = ValueStart(line, 2);
+                SetLastEventIdBuffer(line.Slice(idValueStart), lineOffsetInChunk < 0 ? -1 : lineOffsetInChunk + idValueStart);
                 return SseItemKind.None;
 
             case (byte)'r' when IsField(line, RetryName, 5):

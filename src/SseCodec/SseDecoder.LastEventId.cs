@@ -6,10 +6,13 @@ namespace SseCodec;
 public sealed partial class SseDecoder
 {
     // The last event ID buffer, and the event source's last event ID string. While no id field is pending
-    // (_idChanged), the buffer's value is the committed one and only _lastEventId is read.
+    // (_idChanged), only _lastEventId is read. A pending value that lies in the input chunk stays there
+    // (_idStartInChunk >= 0) and is committed from there at dispatch; it is copied into _idBuffer only if the chunk
+    // ends before the event does, as a lone data line is.
     private byte[] _idBuffer = [];
     private int _idLength;
     private bool _idChanged;
+    private int _idStartInChunk = -1;
     private byte[] _lastEventId = [];
     private int _lastEventIdLength;
     private string? _lastEventIdString = string.Empty;
@@ -36,30 +39,127 @@ public sealed partial class SseDecoder
             throw new ArgumentException("A last event ID cannot contain U+0000, CR or LF.", nameof(lastEventId));
         }
 
-        CopyInto(ref _idBuffer, ref _idLength, lastEventId);
-        CommitLastEventId();
+        CommitLastEventId(lastEventId);
     }
 
-    /// <summary>Sets the last event ID buffer from an <c>id</c> field's value, unless the value contains U+0000.</summary>
-    private void SetLastEventIdBuffer(ReadOnlySpan<byte> value)
+    /// <summary>
+    /// Sets the last event ID buffer from an <c>id</c> field's value, unless the value contains U+0000. A value in the
+    /// input chunk (<paramref name="valueOffsetInChunk"/> at least 0) is only marked where it lies.
+    /// </summary>
+    private void SetLastEventIdBuffer(ReadOnlySpan<byte> value, int valueOffsetInChunk)
     {
-        if (!value.Contains((byte)0))
+        if (ContainsNul(value))
         {
-            CopyInto(ref _idBuffer, ref _idLength, value);
-            _idChanged = true;
+            return;
+        }
+
+        _idChanged = true;
+        if (valueOffsetInChunk >= 0)
+        {
+            _idStartInChunk = valueOffsetInChunk;
+            _idLength = value.Length;
+            return;
+        }
+
+        _idStartInChunk = -1;
+        CopyInto(ref _idBuffer, ref _idLength, value);
+    }
+
+    /// <summary>Commits the pending ID, which lies in <paramref name="chunk"/> or in the last event ID buffer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void CommitPendingLastEventId(ReadOnlySpan<byte> chunk)
+    {
+        ReadOnlySpan<byte> id = _idStartInChunk >= 0 ? chunk.Slice(_idStartInChunk, _idLength) : _idBuffer.AsSpan(0, _idLength);
+        _idStartInChunk = -1;
+        CommitLastEventId(id);
+    }
+
+    /// <summary>Copies a pending ID that still lies in <paramref name="chunk"/> into the last event ID buffer, before the chunk goes away.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void DetachIdFromChunk(ReadOnlySpan<byte> chunk)
+    {
+        if (_idStartInChunk >= 0)
+        {
+            ReadOnlySpan<byte> id = chunk.Slice(_idStartInChunk, _idLength);
+            _idStartInChunk = -1;
+            CopyInto(ref _idBuffer, ref _idLength, id);
         }
     }
 
-    private void CommitLastEventId()
+    private void CommitLastEventId(ReadOnlySpan<byte> id)
     {
         _idChanged = false;
-        ReadOnlySpan<byte> id = _idBuffer.AsSpan(0, _idLength);
-        if (!id.SequenceEqual(_lastEventId.AsSpan(0, _lastEventIdLength)))
+        ReadOnlySpan<byte> last = _lastEventId.AsSpan(0, _lastEventIdLength);
+
+        if (ShortIdsEqual(id, last))
         {
-            // The buffers trade places: while no id field is pending, only the committed ID is read.
-            (_lastEventId, _idBuffer) = (_idBuffer, _lastEventId);
-            _lastEventIdLength = _idLength;
-            _lastEventIdString = null;
+            return;
         }
+
+        EnsureCapacity(ref _lastEventId, id.Length, 0, _maxLineLength);
+        if (id.Length <= ShortIdLength)
+        {
+            // A short ID byte by byte: cheaper than a call to the general copy.
+            Span<byte> destination = _lastEventId;
+            for (int i = 0; i < id.Length; i++)
+            {
+                destination[i] = id[i];
+            }
+        }
+        else
+        {
+            id.CopyTo(_lastEventId);
+        }
+
+        _lastEventIdLength = id.Length;
+        _lastEventIdString = null;
+    }
+
+    // IDs up to this long (counters, timestamps, short keys: nearly all) are checked, compared and copied byte by byte
+    // in line, which is cheaper for them than a call to the vectorized routines.
+    private const int ShortIdLength = 16;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool ContainsNul(ReadOnlySpan<byte> value)
+    {
+        if (value.Length > ShortIdLength)
+        {
+            return value.Contains((byte)0);
+        }
+
+        foreach (byte b in value)
+        {
+            if (b == 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool ShortIdsEqual(ReadOnlySpan<byte> id, ReadOnlySpan<byte> last)
+    {
+        if (id.Length != last.Length)
+        {
+            return false;
+        }
+
+        if (id.Length > ShortIdLength)
+        {
+            return id.SequenceEqual(last);
+        }
+
+        // From the end: IDs that change from event to event (counters, timestamps) usually differ in their last bytes.
+        for (int i = id.Length - 1; i >= 0; i--)
+        {
+            if (id[i] != last[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

@@ -118,7 +118,7 @@ public sealed partial class SseDecoder
             {
                 // Spec: "If the line is empty (a blank line): Dispatch the event, as defined below."
                 pos = next;
-                kind = DispatchEvent();
+                kind = DispatchEvent(chunk);
             }
             else if (IsField(chunk.Slice(pos, eol - pos), DataName, 4))
             {
@@ -166,7 +166,7 @@ public sealed partial class SseDecoder
             }
         }
 
-        DetachDataFromChunk(chunk);
+        DetachFromChunk(chunk);
         _streamOffset += pos;
         consumed = pos;
         return SseItemKind.None;
@@ -177,7 +177,7 @@ public sealed partial class SseDecoder
     {
         if (kind != SseItemKind.Event)
         {
-            DetachDataFromChunk(chunk);
+            DetachFromChunk(chunk);
         }
 
         _streamOffset += pos;
