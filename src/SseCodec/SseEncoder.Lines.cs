@@ -59,8 +59,12 @@ public static partial class SseEncoder
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void TranscodeLines(ref BufferCursor cursor, ref LineSplitter lines, scoped ReadOnlySpan<char> text)
     {
-        // Small enough that clearing it costs less than reaching a per-thread buffer.
+#if NET
+        Unsafe.SkipInit(out TranscodeChunk storage);
+        Span<byte> chunk = storage;
+#else
         Span<byte> chunk = stackalloc byte[TranscodeChunkSize];
+#endif
         while (!text.IsEmpty)
         {
             // Nearly all text is ASCII, which narrowing copies fastest; the first other character goes to the transcoder.
@@ -80,4 +84,12 @@ public static partial class SseEncoder
             text = text.Slice(read);
         }
     }
+
+#if NET
+    [InlineArray(TranscodeChunkSize)]
+    private struct TranscodeChunk
+    {
+        private byte _first;
+    }
+#endif
 }
