@@ -20,11 +20,8 @@ namespace SseCodec.Benchmarks;
 /// </remarks>
 public sealed class PerEventBound
 {
-    private const int BlockSize = 64;
-    private const int DefaultTypeLength = 7; // "message"
-
-    private static readonly uint DataName = MemoryMarshal.Read<uint>("data"u8);
-    private static readonly uint EvenName = MemoryMarshal.Read<uint>("even"u8);
+    private const int BlockSize = SpeedOfLightParser.BlockSize;
+    private const int DefaultTypeLength = SpeedOfLightParser.DefaultTypeLength;
 
     private int _version;
     private int _dataStart;
@@ -101,15 +98,9 @@ public sealed class PerEventBound
                     continue;
                 }
 
-                if (length < 4)
+                SpeedOfLightParser.LineField field = SpeedOfLightParser.Field(ref start, line, lineEnd, out int valueStart);
+                if (field == SpeedOfLightParser.LineField.Data)
                 {
-                    continue;
-                }
-
-                uint name = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref start, line));
-                if (name == DataName && (length == 4 || Unsafe.Add(ref start, line + 4) == (byte)':'))
-                {
-                    int valueStart = ValueStart(ref start, line + 4, lineEnd);
                     if (hasData)
                     {
                         dataLength += 1 + (lineEnd - valueStart);
@@ -121,23 +112,14 @@ public sealed class PerEventBound
                         hasData = true;
                     }
                 }
-                else if (name == EvenName && length >= 5 && Unsafe.Add(ref start, line + 4) == (byte)'t'
-                    && (length == 5 || Unsafe.Add(ref start, line + 5) == (byte)':'))
+                else if (field == SpeedOfLightParser.LineField.Event)
                 {
-                    int valueLength = lineEnd - ValueStart(ref start, line + 5, lineEnd);
-                    typeLength = valueLength == 0 ? DefaultTypeLength : valueLength;
+                    typeLength = lineEnd == valueStart ? DefaultTypeLength : lineEnd - valueStart;
                 }
             }
         }
 
         consumed = input.Length;
         return false;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int ValueStart(ref byte start, int nameEnd, int lineEnd)
-    {
-        int valueStart = Math.Min(nameEnd + 1, lineEnd);
-        return valueStart < lineEnd && Unsafe.Add(ref start, valueStart) == (byte)' ' ? valueStart + 1 : valueStart;
     }
 }

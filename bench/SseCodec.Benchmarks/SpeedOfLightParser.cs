@@ -30,8 +30,8 @@ namespace SseCodec.Benchmarks;
 /// </remarks>
 public static class SpeedOfLightParser
 {
-    private const int BlockSize = 64;
-    private const int DefaultTypeLength = 7; // "message"
+    internal const int BlockSize = 64;
+    internal const int DefaultTypeLength = 7; // "message"
 
     private static readonly uint DataName = MemoryMarshal.Read<uint>("data"u8);
     private static readonly uint EvenName = MemoryMarshal.Read<uint>("even"u8);
@@ -82,24 +82,17 @@ public static class SpeedOfLightParser
                     continue;
                 }
 
-                if (length < 4)
+                LineField field = Field(ref start, line, lineEnd, out int valueStart);
+                if (field == LineField.Data)
                 {
-                    continue;
-                }
-
-                uint name = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref start, line));
-                if (name == DataName && (length == 4 || Unsafe.Add(ref start, line + 4) == (byte)':'))
-                {
-                    int valueLength = ValueLength(ref start, line + 4, lineEnd);
+                    int valueLength = lineEnd - valueStart;
                     dataLength = hasData ? dataLength + 1 + valueLength : valueLength;
                     hasData = true;
                 }
-                else if (name == EvenName && length >= 5 && Unsafe.Add(ref start, line + 4) == (byte)'t'
-                    && (length == 5 || Unsafe.Add(ref start, line + 5) == (byte)':'))
+                else if (field == LineField.Event)
                 {
                     // An empty event type dispatches as "message".
-                    int valueLength = ValueLength(ref start, line + 5, lineEnd);
-                    typeLength = valueLength == 0 ? DefaultTypeLength : valueLength;
+                    typeLength = lineEnd == valueStart ? DefaultTypeLength : lineEnd - valueStart;
                 }
             }
         }
@@ -122,17 +115,51 @@ public static class SpeedOfLightParser
         return mask;
     }
 
-    /// <summary>The length of the value of a field whose name ends at <paramref name="nameEnd"/>: after the colon, less one leading space.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int ValueLength(ref byte start, int nameEnd, int lineEnd)
+    /// <summary>The fields the bounds act on.</summary>
+    internal enum LineField
     {
-        int valueStart = Math.Min(nameEnd + 1, lineEnd);
-        if (valueStart < lineEnd && Unsafe.Add(ref start, valueStart) == (byte)' ')
+        Other,
+        Data,
+        Event,
+    }
+
+    /// <summary>
+    /// Which field a non-empty line (<paramref name="line"/> to <paramref name="lineEnd"/>) is: <c>data</c> or
+    /// <c>event</c>, its name then a colon or the end of the line, compared as bytes; and where its value starts.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static LineField Field(ref byte start, int line, int lineEnd, out int valueStart)
+    {
+        int length = lineEnd - line;
+        valueStart = lineEnd;
+        if (length < 4)
         {
-            valueStart++;
+            return LineField.Other;
         }
 
-        return lineEnd - valueStart;
+        uint name = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref start, line));
+        if (name == DataName && (length == 4 || Unsafe.Add(ref start, line + 4) == (byte)':'))
+        {
+            valueStart = ValueStart(ref start, line + 4, lineEnd);
+            return LineField.Data;
+        }
+
+        if (name == EvenName && length >= 5 && Unsafe.Add(ref start, line + 4) == (byte)'t'
+            && (length == 5 || Unsafe.Add(ref start, line + 5) == (byte)':'))
+        {
+            valueStart = ValueStart(ref start, line + 5, lineEnd);
+            return LineField.Event;
+        }
+
+        return LineField.Other;
+    }
+
+    /// <summary>Where the value of a field whose name ends at <paramref name="nameEnd"/> starts: after the colon and one leading space.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ValueStart(ref byte start, int nameEnd, int lineEnd)
+    {
+        int valueStart = Math.Min(nameEnd + 1, lineEnd);
+        return valueStart < lineEnd && Unsafe.Add(ref start, valueStart) == (byte)' ' ? valueStart + 1 : valueStart;
     }
 
     /// <summary>The line-end bits of the 64 bytes at <paramref name="block"/>, the first byte in the lowest bit.</summary>
