@@ -26,7 +26,7 @@ public sealed partial class SseDecoder
         // Spec: "If the data buffer's last character is a U+000A LINE FEED (LF) character, then remove the last character
         // from the data buffer." The buffer never stores that final LF, so there is nothing to remove.
         Debug.Assert(
-            _eventTypeLength == 0 || _eventTypeLength == (_eventTypeIsDispatched ? _dispatchedTypeLength : _eventTypeBufferLength),
+            _eventTypeLength == 0 || _eventTypeLength == (_eventTypeIsDispatched ? DispatchedTypeLength : SpareTypeLength),
             "The pending event type is all of the buffer it lies in.");
         if (_dataLineStartInChunk >= 0)
         {
@@ -51,10 +51,8 @@ public sealed partial class SseDecoder
             _dispatchedIsMessage = false;
             if (!_eventTypeIsDispatched)
             {
-                // The buffers trade places: the event type buffer is emptied below anyway.
-                (_dispatchedType, _eventTypeBuffer) = (_eventTypeBuffer, _dispatchedType);
-                (_dispatchedTypeLength, _eventTypeBufferLength) = (_eventTypeBufferLength, _dispatchedTypeLength);
-                (_dispatchedTypeString, _eventTypeBufferString) = (_eventTypeBufferString, _dispatchedTypeString);
+                // The slots trade roles: the event type buffer is emptied below anyway.
+                _dispatchedInSlot1 = !_dispatchedInSlot1;
             }
         }
 

@@ -5,19 +5,34 @@ namespace SseCodec;
 // The event type buffer and the dispatched event's type, as bytes and as a pooled string.
 public sealed partial class SseDecoder
 {
-    // The event type buffer is _eventTypeLength bytes of one of two buffers: the dispatched type's, when the pending type
-    // equals the type of the event last dispatched (_eventTypeIsDispatched), or else the spare one, which keeps the type
-    // dispatched before that one (and its string) until another type needs it. Streams that repeat or alternate
-    // between types copy nothing and look no string up.
-    private byte[] _eventTypeBuffer = [];
-    private int _eventTypeBufferLength;
-    private string? _eventTypeBufferString;
+    // Event types are kept in two slots, each a buffer, its length and its string once made: the dispatched type's
+    // slot (_dispatchedInSlot1 tells which) and the spare, which keeps the type dispatched before that one until another
+    // type needs it. The event type buffer is _eventTypeLength bytes of one of them: the dispatched slot's, when the
+    // pending type equals the type of the event last dispatched (_eventTypeIsDispatched), or else the spare's. Streams
+    // that repeat or alternate between types copy nothing and look no string up; and as the slots trade roles by a flag,
+    // a new type costs no reference writes (each a GC write barrier) at dispatch.
+    private byte[] _typeBuffer0 = [];
+    private byte[] _typeBuffer1 = [];
+    private int _typeLength0;
+    private int _typeLength1;
+    private string? _typeString0;
+    private string? _typeString1;
+    private bool _dispatchedInSlot1;
     private int _eventTypeLength;
     private bool _eventTypeIsDispatched;
-    private byte[] _dispatchedType = [];
-    private int _dispatchedTypeLength;
     private bool _dispatchedIsMessage = true;
-    private string? _dispatchedTypeString;
+
+    private ref byte[] DispatchedTypeBuffer => ref _dispatchedInSlot1 ? ref _typeBuffer1 : ref _typeBuffer0;
+
+    private ref int DispatchedTypeLength => ref _dispatchedInSlot1 ? ref _typeLength1 : ref _typeLength0;
+
+    private ref string? DispatchedTypeString => ref _dispatchedInSlot1 ? ref _typeString1 : ref _typeString0;
+
+    private ref byte[] SpareTypeBuffer => ref _dispatchedInSlot1 ? ref _typeBuffer0 : ref _typeBuffer1;
+
+    private ref int SpareTypeLength => ref _dispatchedInSlot1 ? ref _typeLength0 : ref _typeLength1;
+
+    private ref string? SpareTypeString => ref _dispatchedInSlot1 ? ref _typeString0 : ref _typeString1;
 
     // The last few short ASCII event types seen, compared as bytes against their strings.
     private readonly string?[] _recentTypes = new string?[4];
@@ -29,18 +44,18 @@ public sealed partial class SseDecoder
     /// </summary>
     private void SetEventType(ReadOnlySpan<byte> value)
     {
-        _eventTypeIsDispatched = value.SequenceEqual(_dispatchedType.AsSpan(0, _dispatchedTypeLength));
-        if (!_eventTypeIsDispatched && !value.SequenceEqual(_eventTypeBuffer.AsSpan(0, _eventTypeBufferLength)))
+        _eventTypeIsDispatched = value.SequenceEqual(DispatchedTypeBuffer.AsSpan(0, DispatchedTypeLength));
+        if (!_eventTypeIsDispatched && !value.SequenceEqual(SpareTypeBuffer.AsSpan(0, SpareTypeLength)))
         {
-            CopyInto(ref _eventTypeBuffer, ref _eventTypeBufferLength, value);
-            _eventTypeBufferString = null;
+            CopyInto(ref SpareTypeBuffer, ref SpareTypeLength, value);
+            SpareTypeString = null;
         }
 
         _eventTypeLength = value.Length;
     }
 
     internal ReadOnlySpan<byte> DispatchedEventTypeUtf8 =>
-        _dispatchedIsMessage ? "message"u8 : _dispatchedType.AsSpan(0, _dispatchedTypeLength);
+        _dispatchedIsMessage ? "message"u8 : DispatchedTypeBuffer.AsSpan(0, DispatchedTypeLength);
 
     internal string DispatchedEventType
     {
@@ -51,7 +66,8 @@ public sealed partial class SseDecoder
                 return "message";
             }
 
-            return _dispatchedTypeString ??= LookUpEventType(_dispatchedType.AsSpan(0, _dispatchedTypeLength));
+            ref string? dispatched = ref DispatchedTypeString;
+            return dispatched ??= LookUpEventType(DispatchedTypeBuffer.AsSpan(0, DispatchedTypeLength));
         }
     }
 

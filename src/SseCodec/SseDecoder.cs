@@ -296,15 +296,15 @@ public sealed partial class SseDecoder : IDisposable
         ClearCurrent();
         ReturnBuffer(ref _lineBuffer);
         ReturnBuffer(ref _dataBuffer);
-        ReturnBuffer(ref _eventTypeBuffer);
-        ReturnBuffer(ref _dispatchedType);
+        ReturnBuffer(ref _typeBuffer0);
+        ReturnBuffer(ref _typeBuffer1);
         ReturnBuffer(ref _idBuffer);
         ReturnBuffer(ref _lastEventId);
-        _lineLength = _dataLength = _eventTypeLength = _eventTypeBufferLength = _dispatchedTypeLength = _idLength = _lastEventIdLength = 0;
+        _lineLength = _dataLength = _eventTypeLength = _typeLength0 = _typeLength1 = _idLength = _lastEventIdLength = 0;
 
         // Strings made from the peer's bytes go too, so a disposed decoder that is still referenced holds none of them.
-        _dispatchedTypeString = null;
-        _eventTypeBufferString = null;
+        _typeString0 = null;
+        _typeString1 = null;
         _lastEventIdString = string.Empty;
         Array.Clear(_recentTypes);
         _hasData = false;
