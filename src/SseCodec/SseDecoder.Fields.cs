@@ -51,7 +51,7 @@ public sealed partial class SseDecoder
                 // Spec: "If the field name is "id": If the field value does not contain U+0000 NULL, then set the last
                 // event ID buffer to the field value. Otherwise, ignore the field."
                 int idValueStart = ValueStart(line, 2);
-                SetLastEventIdBuffer(line.Slice(idValueStart), lineOffsetInChunk < 0 ? -1 : lineOffsetInChunk + idValueStart);
+                SetLastEventIdBuffer(chunk, line.Slice(idValueStart), lineOffsetInChunk < 0 ? -1 : lineOffsetInChunk + idValueStart);
                 return SseItemKind.None;
 
             case (byte)'r' when IsField(line, RetryName, 5):

@@ -46,8 +46,24 @@ public sealed partial class SseDecoder
     /// Sets the last event ID buffer from an <c>id</c> field's value, unless the value contains U+0000. A value in the
     /// input chunk (<paramref name="valueOffsetInChunk"/> at least 0) is only marked where it lies.
     /// </summary>
-    private void SetLastEventIdBuffer(ReadOnlySpan<byte> value, int valueOffsetInChunk)
+    private void SetLastEventIdBuffer(ReadOnlySpan<byte> chunk, ReadOnlySpan<byte> value, int valueOffsetInChunk)
     {
+#if NET
+        if (valueOffsetInChunk >= 0 && IsVectorId(chunk, valueOffsetInChunk, value.Length))
+        {
+            Vector128<byte> bytes = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(chunk), (nuint)valueOffsetInChunk);
+            if ((Vector128.Equals(bytes, Vector128<byte>.Zero) & ShortIdMask(value.Length)) != Vector128<byte>.Zero)
+            {
+                return;
+            }
+
+            _idChanged = true;
+            _idStartInChunk = valueOffsetInChunk;
+            _idLength = value.Length;
+            return;
+        }
+#endif
+
         if (ContainsNul(value))
         {
             return;
@@ -69,10 +85,46 @@ public sealed partial class SseDecoder
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void CommitPendingLastEventId(ReadOnlySpan<byte> chunk)
     {
-        ReadOnlySpan<byte> id = _idStartInChunk >= 0 ? chunk.Slice(_idStartInChunk, _idLength) : _idBuffer.AsSpan(0, _idLength);
+#if NET
+        int start = _idStartInChunk;
+        int length = _idLength;
+        if (start >= 0 && IsVectorId(chunk, start, length) && _lastEventId.Length >= Vector128<byte>.Count)
+        {
+            // Compared with the last ID and copied over it as one vector: the bytes past the ID's end are read, masked
+            // out of the comparison, and written into the buffer past the ID's length, where nothing reads them.
+            _idStartInChunk = -1;
+            _idChanged = false;
+            Vector128<byte> mask = ShortIdMask(length);
+            Vector128<byte> id = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(chunk), (nuint)start);
+            ref byte last = ref MemoryMarshal.GetArrayDataReference(_lastEventId);
+            if (length == _lastEventIdLength && ((id ^ Vector128.LoadUnsafe(ref last)) & mask) == Vector128<byte>.Zero)
+            {
+                return;
+            }
+
+            id.StoreUnsafe(ref last);
+            _lastEventIdLength = length;
+            _lastEventIdString = null;
+            return;
+        }
+#endif
+
+        ReadOnlySpan<byte> pending = _idStartInChunk >= 0 ? chunk.Slice(_idStartInChunk, _idLength) : _idBuffer.AsSpan(0, _idLength);
         _idStartInChunk = -1;
-        CommitLastEventId(id);
+        CommitLastEventId(pending);
     }
+
+#if NET
+    /// <summary>Whether an ID of <paramref name="length"/> bytes at <paramref name="start"/> is short and has a whole vector of the chunk from its start.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsVectorId(ReadOnlySpan<byte> chunk, int start, int length) =>
+        length <= Vector128<byte>.Count && chunk.Length - start >= Vector128<byte>.Count;
+
+    /// <summary>All ones in the first <paramref name="length"/> bytes, zeros after.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<byte> ShortIdMask(int length) =>
+        Vector128.LessThan(Vector128.Create((byte)0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), Vector128.Create((byte)length));
+#endif
 
     /// <summary>Copies a pending ID that still lies in <paramref name="chunk"/> into the last event ID buffer, before the chunk goes away.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
