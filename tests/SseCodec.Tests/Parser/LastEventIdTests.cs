@@ -3,9 +3,10 @@ using System.Text;
 namespace SseCodec.Tests.Parser;
 
 /// <summary>
-/// The id field at every length around the decoder's short-ID path (IDs of up to 16 bytes are checked, compared and
-/// copied byte by byte, longer ones by the vectorized routines), with and without a NUL at every position, committed
-/// from the input chunk or from the ID buffer when the chunk ends before the event does.
+/// The id field at every length around the decoder's short-ID paths (an ID of up to 16 bytes is checked, compared and
+/// copied as one vector where 16 bytes of the chunk follow its start, else byte by byte; longer ones by the vectorized
+/// routines), with and without a NUL at every position, committed from the input chunk or from the ID buffer when the
+/// chunk ends before the event does.
 /// </summary>
 public class LastEventIdTests
 {
