@@ -168,7 +168,8 @@ public sealed partial class SseDecoder
     }
 
     // IDs up to this long (counters, timestamps, short keys: nearly all) are checked, compared and copied byte by byte
-    // in line, which is cheaper for them than a call to the vectorized routines.
+    // in line where the one-vector path cannot be taken (too near the chunk's end, from the ID buffer, netstandard2.0),
+    // which is cheaper for them than a call to the vectorized routines.
     private const int ShortIdLength = 16;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
