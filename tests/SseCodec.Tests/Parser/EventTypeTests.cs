@@ -72,49 +72,11 @@ public class EventTypeTests
         Encoding.UTF8.GetBytes(string.Concat(types.Select((t, i) => (t is null ? "" : $"event: {t}\n") + $"id: {i}\ndata: {i}\n\n")));
 
     /// <summary>Each event's type, the stream given whole and split in two at every offset, as spans and as memory.</summary>
-    private static string[] ReadTypesEverySplit(byte[] bytes)
+    private static string[] ReadTypesEverySplit(byte[] bytes) => SplitReads.EverySplit(bytes, (_, e) =>
     {
-        string[] whole = ReadTypes(bytes, [bytes.Length], asMemory: false);
-        for (int split = 0; split <= bytes.Length; split++)
-        {
-            Assert.Equal(whole, ReadTypes(bytes, [split, bytes.Length - split], asMemory: false));
-            Assert.Equal(whole, ReadTypes(bytes, [split, bytes.Length - split], asMemory: true));
-        }
-
-        return whole;
-    }
-
-    private static string[] ReadTypes(byte[] bytes, int[] pieces, bool asMemory)
-    {
-        using var decoder = new SseDecoder();
-        var types = new List<string>();
-        int offset = 0;
-        foreach (int piece in pieces)
-        {
-            // Each piece in an array of its own, overwritten after the reads, as a caller that reuses its buffer does.
-            byte[] chunk = bytes.AsSpan(offset, piece).ToArray();
-            offset += piece;
-            int start = 0;
-            while (true)
-            {
-                bool read = asMemory
-                    ? decoder.TryReadEvent(chunk.AsMemory(start), out int consumed, out SseEvent e)
-                    : decoder.TryReadEvent(chunk.AsSpan(start), out consumed, out e);
-                start += consumed;
-                if (!read)
-                {
-                    break;
-                }
-
-                // The bytes and the string agree, whichever is read first.
-                string fromBytes = Encoding.UTF8.GetString(e.EventTypeUtf8);
-                Assert.Equal(fromBytes, e.EventType);
-                types.Add(fromBytes);
-            }
-
-            chunk.AsSpan().Fill((byte)'X');
-        }
-
-        return [.. types];
-    }
+        // The bytes and the string agree, whichever is read first.
+        string fromBytes = Encoding.UTF8.GetString(e.EventTypeUtf8);
+        Assert.Equal(fromBytes, e.EventType);
+        return fromBytes;
+    });
 }

@@ -65,46 +65,5 @@ public class LastEventIdTests
         Encoding.UTF8.GetBytes($"id: {first}\ndata: one\n\nid: {second}\nevent: t\ndata: two\n\n");
 
     /// <summary>The last event ID after each of the two events, the stream given whole and split in two at every offset, as spans and as memory.</summary>
-    private static string[] ReadIdsEverySplit(byte[] bytes)
-    {
-        string[] whole = ReadIds(bytes, [bytes.Length], asMemory: false);
-        for (int split = 0; split <= bytes.Length; split++)
-        {
-            Assert.Equal(whole, ReadIds(bytes, [split, bytes.Length - split], asMemory: false));
-            Assert.Equal(whole, ReadIds(bytes, [split, bytes.Length - split], asMemory: true));
-        }
-
-        return whole;
-    }
-
-    private static string[] ReadIds(byte[] bytes, int[] pieces, bool asMemory)
-    {
-        using var decoder = new SseDecoder();
-        var ids = new List<string>();
-        int offset = 0;
-        foreach (int piece in pieces)
-        {
-            // Each piece in an array of its own, overwritten after the reads, as a caller that reuses its buffer does.
-            byte[] chunk = bytes.AsSpan(offset, piece).ToArray();
-            offset += piece;
-            int start = 0;
-            while (true)
-            {
-                bool read = asMemory
-                    ? decoder.TryReadEvent(chunk.AsMemory(start), out int consumed, out _)
-                    : decoder.TryReadEvent(chunk.AsSpan(start), out consumed, out _);
-                start += consumed;
-                if (!read)
-                {
-                    break;
-                }
-
-                ids.Add(decoder.LastEventId);
-            }
-
-            chunk.AsSpan().Fill((byte)'X');
-        }
-
-        return [.. ids];
-    }
+    private static string[] ReadIdsEverySplit(byte[] bytes) => SplitReads.EverySplit(bytes, (decoder, _) => decoder.LastEventId);
 }
