@@ -9,16 +9,7 @@ namespace SseCodec.Tests.Parser;
 /// </summary>
 public class EventTypeTests
 {
-    public static TheoryData<int> Lengths()
-    {
-        var lengths = new TheoryData<int>();
-        for (int length = 1; length <= 40; length++)
-        {
-            lengths.Add(length);
-        }
-
-        return lengths;
-    }
+    public static TheoryData<int> Lengths() => new(Enumerable.Range(1, 40));
 
     [Theory]
     [MemberData(nameof(Lengths))]

@@ -10,16 +10,7 @@ namespace SseCodec.Tests.Parser;
 /// </summary>
 public class LastEventIdTests
 {
-    public static TheoryData<int> Lengths()
-    {
-        var lengths = new TheoryData<int>();
-        for (int length = 0; length <= 40; length++)
-        {
-            lengths.Add(length);
-        }
-
-        return lengths;
-    }
+    public static TheoryData<int> Lengths() => new(Enumerable.Range(0, 41));
 
     [Theory]
     [MemberData(nameof(Lengths))]
