@@ -21,7 +21,10 @@ public sealed class BuildUnderTest
     {
         Directory = directory;
         var context = new BuildLoadContext(directory);
-        _benchmarks = context.LoadFromAssemblyPath(Path.Combine(directory, "SseCodec.Benchmarks.dll"));
+        // SseCodec.Benchmarks.dll, or SseCodec.Benchmarks.Net8.dll for the .NET 8 build of the same sources.
+        string benchmarks = BenchmarkAssemblyNames.Select(name => Path.Combine(directory, name)).FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException($"{directory} holds no build of the benchmarks ({string.Join(" or ", BenchmarkAssemblyNames)})");
+        _benchmarks = context.LoadFromAssemblyPath(benchmarks);
         string loaded = _benchmarks.GetReferencedAssemblies()
             .Where(name => name.Name == "SseCodec")
             .Select(name => context.LoadFromAssemblyName(name).Location)
@@ -33,6 +36,8 @@ public sealed class BuildUnderTest
     }
 
     public string Directory { get; }
+
+    private static readonly string[] BenchmarkAssemblyNames = ["SseCodec.Benchmarks.dll", "SseCodec.Benchmarks.Net8.dll"];
 
     /// <summary>The workload as one call: 10,000 events read, or one encoder benchmark invocation.</summary>
     public Action Bind(string workload)
@@ -130,16 +135,22 @@ public sealed class BuildUnderTest
     private Type Type(string name) => _benchmarks.GetType(name) ?? throw new InvalidOperationException($"{Directory} has no {name}");
 
     /// <summary>
-    /// Loads every assembly the build's folder holds from that folder, and only framework assemblies from the default
-    /// context. (Resolving from the folder only when the default context fails is not enough: the process running the
-    /// comparison is itself one of the builds, so its default context already holds that build's SseCodec, and both
-    /// builds would run it.)
+    /// Loads this repository's assemblies (SseCodec and the benchmarks) from the build's folder, and every other from the
+    /// default context. (Resolving from the folder only when the default context fails is not enough: the process running
+    /// the comparison is itself one of the builds, so its default context already holds that build's SseCodec, and both
+    /// builds would run it. Loading everything from the folder is too much: a self-contained .NET 8 build's folder holds
+    /// the framework too, and framework types must be the same in both builds to cross between them.)
     /// </summary>
     private sealed class BuildLoadContext(string directory) : AssemblyLoadContext($"build at {directory}")
     {
         protected override Assembly? Load(AssemblyName assemblyName)
         {
-            string path = Path.Combine(directory, assemblyName.Name + ".dll");
+            if (assemblyName.Name is not { } name || !name.StartsWith("SseCodec", StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            string path = Path.Combine(directory, name + ".dll");
             return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
         }
     }
