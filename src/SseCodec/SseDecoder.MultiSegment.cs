@@ -17,9 +17,7 @@ public sealed partial class SseDecoder
                 return ParseMultiSegment(ref input, startSegment, startIndex, endSegment, endIndex);
             }
 
-            ReadOnlyMemory<byte> memory = startSegment.Memory.Slice(startIndex, endIndex - startIndex);
-            SseItemKind kind = ParseChunk(memory.Span, isStable: true, out int consumed);
-            ResolveItemInChunk(kind, memory);
+            SseItemKind kind = ParseStable(startSegment.Memory.Slice(startIndex, endIndex - startIndex), out int consumed);
             input = new ReadOnlySequence<byte>(startSegment, startIndex + consumed, endSegment, endIndex);
             return kind;
         }
@@ -27,17 +25,13 @@ public sealed partial class SseDecoder
         // One array.
         if (SequenceMarshal.TryGetArray(input, out ArraySegment<byte> array))
         {
-            ReadOnlyMemory<byte> memory = array;
-            SseItemKind kind = ParseChunk(memory.Span, isStable: true, out int consumed);
-            ResolveItemInChunk(kind, memory);
+            SseItemKind kind = ParseStable(array.Array!, array.Offset, array.Count, out int consumed);
             input = new ReadOnlySequence<byte>(array.Array!, array.Offset + consumed, array.Count - consumed);
             return kind;
         }
 
         // One piece of other memory (a string's or a memory manager's).
-        ReadOnlyMemory<byte> first = input.First;
-        SseItemKind firstKind = ParseChunk(first.Span, isStable: true, out int firstConsumed);
-        ResolveItemInChunk(firstKind, first);
+        SseItemKind firstKind = ParseStable(input.First, out int firstConsumed);
         input = input.Slice(firstConsumed);
         return firstKind;
     }
@@ -51,10 +45,9 @@ public sealed partial class SseDecoder
             memory = memory.Slice(index, (isLast ? endIndex : memory.Length) - index);
             if (!memory.IsEmpty)
             {
-                SseItemKind kind = ParseChunk(memory.Span, isStable: true, out int consumed);
+                SseItemKind kind = ParseStable(memory, out int consumed);
                 if (kind != SseItemKind.None)
                 {
-                    ResolveItemInChunk(kind, memory);
                     input = new ReadOnlySequence<byte>(segment, index + consumed, endSegment, endIndex);
                     return kind;
                 }

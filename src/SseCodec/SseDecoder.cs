@@ -151,8 +151,7 @@ public sealed partial class SseDecoder : IDisposable
     public bool TryReadEvent(ReadOnlyMemory<byte> input, out int bytesConsumed, out SseEvent sseEvent)
     {
         BeginRead(EventBit);
-        SseItemKind kind = ParseChunk(input.Span, isStable: true, out bytesConsumed);
-        ResolveItemInChunk(kind, input);
+        SseItemKind kind = ParseStable(input, out bytesConsumed);
         return EndReadEvent(kind, out sseEvent);
     }
 
@@ -180,13 +179,7 @@ public sealed partial class SseDecoder : IDisposable
     internal SseItemKind ReadBuffered(byte[] buffer, int start, int length, bool allItems, bool holdPartialLine, out int bytesConsumed)
     {
         BeginRead(allItems ? AllItemBits : EventBit);
-        SseItemKind kind = ParseChunk(new ReadOnlySpan<byte>(buffer, start, length), isStable: true, out bytesConsumed, holdPartialLine);
-        if (kind != SseItemKind.None && _itemStartInChunk >= 0)
-        {
-            SetCurrent(buffer, start + _itemStartInChunk, _itemLengthInChunk);
-            _itemStartInChunk = -1;
-        }
-
+        SseItemKind kind = ParseStable(buffer, start, length, out bytesConsumed, holdPartialLine);
         _currentKind = kind;
         return kind;
     }
@@ -195,8 +188,7 @@ public sealed partial class SseDecoder : IDisposable
     internal SseItemKind ReadBuffered(ReadOnlyMemory<byte> buffer, bool allItems, bool holdPartialLine, out int bytesConsumed)
     {
         BeginRead(allItems ? AllItemBits : EventBit);
-        SseItemKind kind = ParseChunk(buffer.Span, isStable: true, out bytesConsumed, holdPartialLine);
-        ResolveItemInChunk(kind, buffer);
+        SseItemKind kind = ParseStable(buffer, out bytesConsumed, holdPartialLine);
         _currentKind = kind;
         return kind;
     }
@@ -339,16 +331,45 @@ public sealed partial class SseDecoder : IDisposable
         return false;
     }
 
-    /// <summary>Resolves an item that lies in the input chunk into a slice of the chunk's memory.</summary>
+    /// <summary>
+    /// Parses memory that stays unchanged until the next read (see <see cref="ParseChunk"/>); an item that lies in it
+    /// becomes a slice of it.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void ResolveItemInChunk(SseItemKind kind, ReadOnlyMemory<byte> chunk)
+    private SseItemKind ParseStable(ReadOnlyMemory<byte> memory, out int consumed, bool holdPartialLine = false)
     {
+        // Memory is nearly always an array's. Unwrapped once here, the array gives both the span and the item's place,
+        // where ReadOnlyMemory.Span and then the item's slice would each test the memory's object again (on .NET 8 that
+        // made reads over memory 18 % slower on LLM tokens than over the array).
+        if (MemoryMarshal.TryGetArray(memory, out ArraySegment<byte> segment))
+        {
+            return ParseStable(segment.Array!, segment.Offset, segment.Count, out consumed, holdPartialLine);
+        }
+
+        SseItemKind kind = ParseChunk(memory.Span, isStable: true, out consumed, holdPartialLine);
         if (kind != SseItemKind.None && _itemStartInChunk >= 0)
         {
-            Debug.Assert(_itemStartInChunk + _itemLengthInChunk <= chunk.Length, "An item said to lie in the chunk lies within it.");
-            SetCurrent(chunk.Slice(_itemStartInChunk, _itemLengthInChunk));
+            Debug.Assert(_itemStartInChunk + _itemLengthInChunk <= memory.Length, "An item said to lie in the chunk lies within it.");
+            SetCurrent(memory.Slice(_itemStartInChunk, _itemLengthInChunk));
             _itemStartInChunk = -1;
         }
+
+        return kind;
+    }
+
+    /// <inheritdoc cref="ParseStable(ReadOnlyMemory{byte}, out int, bool)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private SseItemKind ParseStable(byte[] array, int start, int length, out int consumed, bool holdPartialLine = false)
+    {
+        SseItemKind kind = ParseChunk(new ReadOnlySpan<byte>(array, start, length), isStable: true, out consumed, holdPartialLine);
+        if (kind != SseItemKind.None && _itemStartInChunk >= 0)
+        {
+            Debug.Assert(_itemStartInChunk + _itemLengthInChunk <= length, "An item said to lie in the chunk lies within it.");
+            SetCurrent(array, start + _itemStartInChunk, _itemLengthInChunk);
+            _itemStartInChunk = -1;
+        }
+
+        return kind;
     }
 
     /// <summary>Makes <paramref name="length"/> bytes from <paramref name="start"/> of <paramref name="array"/> the current item's.</summary>
