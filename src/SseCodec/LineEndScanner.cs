@@ -14,18 +14,29 @@ internal ref struct LineEndScanner
     private const int BlocksBeforeSearch = 4;
 
     private readonly ReadOnlySpan<byte> _chunk;
+    private readonly int _searchFloor;
     private int _blockStart;
     private ulong _blockMask;
 
-    public LineEndScanner(ReadOnlySpan<byte> chunk)
+    /// <param name="chunk">The bytes to search.</param>
+    /// <param name="searchFloor">
+    /// The bytes before this index are known to hold no CR or LF (a line the caller held back and searched before), so
+    /// no search looks at them again: a long line that arrives a piece at a time is searched once, not once per piece.
+    /// </param>
+    public LineEndScanner(ReadOnlySpan<byte> chunk, int searchFloor = 0)
     {
         _chunk = chunk;
+        _searchFloor = searchFloor;
         _blockStart = int.MinValue;
     }
 
-    /// <summary>The index of the first CR or LF at or after <paramref name="from"/> and before <paramref name="end"/>, or -1.</summary>
+    /// <summary>The index of the first CR or LF at or after <paramref name="from"/>, or -1 if the chunk has none.</summary>
+    /// <remarks>
+    /// No end is given: a caller that limits a line's length checks the length of the line found, which costs nothing
+    /// per line here. The search itself never goes past the chunk.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int Next(int from, int end)
+    public int Next(int from)
     {
         // Within the block last compared: the answer is in its bits.
         uint offset = (uint)(from - _blockStart);
@@ -34,31 +45,31 @@ internal ref struct LineEndScanner
             ulong bits = _blockMask >> (int)offset;
             if (bits != 0)
             {
-                int found = from + BitOperations.TrailingZeroCount(bits);
-                return found < end ? found : -1;
+                return from + BitOperations.TrailingZeroCount(bits);
             }
 
             from = _blockStart + BlockSize;
         }
 
-        return NextFromNewBlock(from, end);
+        return NextFromNewBlock(from);
     }
 
-    private int NextFromNewBlock(int from, int end)
+    private int NextFromNewBlock(int from)
     {
+        from = Math.Max(from, _searchFloor);
+
         // Lines of up to a few blocks, the usual kind, are found block by block; the bits of the block that holds the
         // line end then answer for the lines after it too.
         int blocksLeft = BlocksBeforeSearch;
         int lastBlockStart = _chunk.Length - BlockSize;
-        while (from < end && from <= lastBlockStart)
+        while (from <= lastBlockStart)
         {
             ulong mask = Mask(ref Unsafe.Add(ref MemoryMarshal.GetReference(_chunk), from));
             _blockStart = from;
             _blockMask = mask;
             if (mask != 0)
             {
-                int found = from + BitOperations.TrailingZeroCount(mask);
-                return found < end ? found : -1;
+                return from + BitOperations.TrailingZeroCount(mask);
             }
 
             from += BlockSize;
@@ -68,13 +79,13 @@ internal ref struct LineEndScanner
             }
         }
 
-        if (from >= end)
+        if (from >= _chunk.Length)
         {
             return -1;
         }
 
         // A long line, or the last bytes of the chunk: a plain search, which is faster over long runs.
-        int index = _chunk.Slice(from, end - from).IndexOfAny((byte)'\r', (byte)'\n');
+        int index = _chunk.Slice(from).IndexOfAny((byte)'\r', (byte)'\n');
         return index < 0 ? -1 : from + index;
     }
 

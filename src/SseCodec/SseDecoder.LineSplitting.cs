@@ -67,42 +67,42 @@ public sealed partial class SseDecoder
             }
         }
 
-        // From here on every line starts in this chunk: it is parsed where it lies.
-        var lineEnds = new LineEndScanner(chunk);
-        while (pos < chunk.Length)
+        // From here on every line starts in this chunk: it is parsed where it lies. A line held in the caller's buffer
+        // comes back first, with more bytes after it: those already searched hold no line end.
+        ref byte start = ref MemoryMarshal.GetReference(chunk);
+        int length = chunk.Length;
+        var lineEnds = new LineEndScanner(chunk, searchFloor: pos + _heldLineSearched);
+        _heldLineSearched = 0;
+        while (pos < length)
         {
             // Spec: "...with a U+000D CARRIAGE RETURN U+000A LINE FEED (CRLF) character pair, a single U+000A LINE FEED (LF)
             // character not preceded by a U+000D CARRIAGE RETURN (CR) character, and a single U+000D CARRIAGE RETURN (CR)
             // character not followed by a U+000A LINE FEED (LF) character being the ways in which a line can end."
-            // A blank line, the most common line there is, needs no search. Otherwise look no further than the line
-            // may reach, so a line over the limit is rejected without scanning on.
+            // A blank line, the most common line there is, needs no search. (Positions index the chunk through a
+            // reference: each is below `length` by the loop's condition or the scanner's contract.)
             int eol = pos;
-            byte first = chunk[pos];
+            byte first = Unsafe.Add(ref start, pos);
             if (first is not (Lf or Cr))
             {
-                int searchEnd = chunk.Length - pos > _maxLineLength ? pos + _maxLineLength + 1 : chunk.Length;
-                int searchFrom = pos;
-                if (_heldLineSearched != 0)
-                {
-                    // A held line comes back with more bytes after it: those already searched hold no line end.
-                    searchFrom += _heldLineSearched;
-                    _heldLineSearched = 0;
-                }
-
-                eol = lineEnds.Next(searchFrom, searchEnd);
+                eol = lineEnds.Next(pos);
                 if (eol < 0)
                 {
                     pos = KeepPartialLine(chunk, pos, holdPartialLine);
                     break;
                 }
+
+                if (eol - pos > _maxLineLength)
+                {
+                    FailLineTooLong(_streamOffset + pos);
+                }
             }
 
             int next = eol + 1;
-            if (chunk[eol] == Cr)
+            if (Unsafe.Add(ref start, eol) == Cr)
             {
-                if (next < chunk.Length)
+                if (next < length)
                 {
-                    if (chunk[next] == Lf)
+                    if (Unsafe.Add(ref start, next) == Lf)
                     {
                         next++;
                     }
