@@ -129,6 +129,23 @@ public class LimitTests
     }
 
     [Fact]
+    public void A_line_whose_end_lies_far_past_the_limit_in_the_same_chunk_is_rejected_at_the_limit()
+    {
+        // The line's end is found past the blocks the scanner compares first (by the plain search), far beyond the limit:
+        // the line is rejected all the same, at the offset where it broke the limit, whole or split anywhere.
+        var options = new SseParserOptions { MaxLineLength = 100 };
+        byte[] bytes = Encoding.UTF8.GetBytes("data: a\n\ndata: " + new string('x', 1000) + "\n\ndata: never\n\n");
+        for (int split = 0; split <= bytes.Length; split += 7)
+        {
+            using var decoder = new SseDecoder(options);
+            var delivered = new List<string>();
+            var error = Assert.Throws<SseLimitExceededException>(() => ReadAllSplit(decoder, bytes, split, delivered));
+            Assert.Equal(["a"], delivered);
+            Assert.Equal(9 + 100, error.ByteOffset); // the long line starts at offset 9
+        }
+    }
+
+    [Fact]
     public void After_a_limit_error_the_decoder_refuses_to_go_on()
     {
         using var decoder = new SseDecoder(new SseParserOptions { MaxLineLength = 4 });
